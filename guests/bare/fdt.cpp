@@ -1,0 +1,136 @@
+// Read-only flattened device tree access (Devicetree Specification v0.4, chapter 5).
+#include <bare/bare.h>
+
+namespace {
+constexpr uint32_t kMagic = 0xd00dfeed;
+constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEnd = 9;
+
+uint32_t be32(const void* p) {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    return (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
+}
+uint32_t align4(uint32_t v) { return (v + 3) & ~3u; }
+} // namespace
+
+namespace bare {
+
+Fdt::Fdt(uint64_t addr) {
+    const uint8_t* h = reinterpret_cast<const uint8_t*>(addr);
+    if (!h || be32(h) != kMagic)
+        return;
+    base_ = h;
+    structs_ = h + be32(h + 8);
+    strings_ = reinterpret_cast<const char*>(h + be32(h + 12));
+    struct_size_ = be32(h + 36);
+}
+
+// Walks the structure block looking for the node whose full path is `path`.
+int Fdt::node(const char* path) const {
+    if (!valid() || path[0] != '/')
+        return -1;
+    // Components of the path matched so far, by depth.
+    const char* want = path + 1;
+    int depth = -1;
+    int matched = -1; // depth up to which the path matches
+    uint32_t off = 0;
+    while (off < struct_size_) {
+        const uint32_t tag = be32(structs_ + off);
+        const uint32_t here = off;
+        off += 4;
+        if (tag == kBeginNode) {
+            const char* name = reinterpret_cast<const char*>(structs_ + off);
+            off += align4(static_cast<uint32_t>(strlen(name)) + 1);
+            ++depth;
+            if (depth == 0) {
+                matched = 0;
+                if (*want == 0)
+                    return static_cast<int>(here);
+                continue;
+            }
+            if (matched == depth - 1) {
+                size_t len = 0;
+                while (want[len] && want[len] != '/')
+                    ++len;
+                // A component without '@' also matches a node with a unit address.
+                if (strncmp(name, want, len) == 0 && (name[len] == 0 || name[len] == '@')) {
+                    matched = depth;
+                    want += len;
+                    if (*want == '/')
+                        ++want;
+                    if (*want == 0)
+                        return static_cast<int>(here);
+                }
+            }
+        } else if (tag == kEndNode) {
+            if (matched == depth)
+                return -1; // the matched node ended without the rest of the path
+            --depth;
+        } else if (tag == kProp) {
+            const uint32_t len = be32(structs_ + off);
+            off += 8 + align4(len);
+        } else if (tag == kNop) {
+        } else if (tag == kEnd) {
+            break;
+        } else {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+const void* Fdt::prop(int node_off, const char* name, uint32_t* len_out) const {
+    if (!valid() || node_off < 0)
+        return nullptr;
+    uint32_t off = static_cast<uint32_t>(node_off);
+    if (be32(structs_ + off) != kBeginNode)
+        return nullptr;
+    off += 4;
+    off += align4(static_cast<uint32_t>(strlen(reinterpret_cast<const char*>(structs_ + off))) + 1);
+    while (off < struct_size_) {
+        const uint32_t tag = be32(structs_ + off);
+        off += 4;
+        if (tag == kNop)
+            continue;
+        if (tag != kProp)
+            return nullptr; // properties come before subnodes
+        const uint32_t len = be32(structs_ + off);
+        const uint32_t nameoff = be32(structs_ + off + 4);
+        const void* value = structs_ + off + 8;
+        if (strcmp(strings_ + nameoff, name) == 0) {
+            if (len_out)
+                *len_out = len;
+            return value;
+        }
+        off += 8 + align4(len);
+    }
+    return nullptr;
+}
+
+const char* Fdt::prop_string(int node_off, const char* name) const {
+    uint32_t len;
+    const char* s = static_cast<const char*>(prop(node_off, name, &len));
+    if (!s || len == 0 || s[len - 1] != 0)
+        return nullptr;
+    return s;
+}
+
+bool Fdt::reg(int node_off, uint64_t* addr, uint64_t* size) const {
+    uint32_t len;
+    const uint8_t* p = static_cast<const uint8_t*>(prop(node_off, "reg", &len));
+    if (!p || len < 16)
+        return false;
+    *addr = (uint64_t(be32(p)) << 32) | be32(p + 4);
+    *size = (uint64_t(be32(p + 8)) << 32) | be32(p + 12);
+    return true;
+}
+
+uint64_t find_dtb(uint64_t x0) {
+    if (x0 && be32(reinterpret_cast<const void*>(x0)) == kMagic)
+        return x0;
+    constexpr uint64_t kRamBase = 0x40000000;
+    if (be32(reinterpret_cast<const void*>(kRamBase)) == kMagic)
+        return kRamBase;
+    return 0;
+}
+
+} // namespace bare

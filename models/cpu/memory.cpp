@@ -1,0 +1,417 @@
+// The memory slow paths: translation, alignment, DMI and MMIO, exclusives, fast-TLB fills.
+#include "core.h"
+#include "regbits.h"
+
+#include <algorithm>
+
+namespace armsim::cpu {
+
+using namespace sc_core;
+
+namespace {
+MmuAccess to_mmu(AccessKind k) {
+    return k == AccessKind::Read ? MmuAccess::Read
+           : k == AccessKind::Write ? MmuAccess::Write
+                                    : MmuAccess::Exec;
+}
+} // namespace
+
+// --- fast TLB ----------------------------------------------------------------------------------
+
+void Core::flush_fast_tlb() {
+    for (auto& idx : ftlb_)
+        for (FastTlbEntry& e : idx)
+            e = FastTlbEntry{};
+    invalidate_fetch();
+}
+
+void Core::flush_fast_tlb_writes() {
+    for (auto& idx : ftlb_)
+        for (FastTlbEntry& e : idx)
+            e.tag_w = 1;
+}
+
+void Core::fill_fast_tlb(uint64_t va, const Translation& t, unsigned idx) {
+    if (!t.cacheable_4k)
+        return;
+    uint8_t* host = dmi_host(t.pa & kPageMask, false);
+    if (!host)
+        return;
+    FastTlbEntry& e = ftlb_[idx][(va >> kPageBits) & (kFtlbSize - 1)];
+    const uint64_t page = va & kPageMask;
+    // One host page backs all three tags only if they agree; refill from scratch.
+    e = FastTlbEntry{};
+    e.addend = reinterpret_cast<uintptr_t>(host) - page;
+    if (t.readable)
+        e.tag_r = page;
+    if (t.writable && !code_.is_code(t.pa) && dmi_host(t.pa & kPageMask, true))
+        e.tag_w = page;
+    if (t.executable)
+        e.tag_x = page;
+}
+
+// --- DMI -------------------------------------------------------------------------------------
+
+uint8_t* Core::dmi_host(uint64_t pa, bool write) {
+    for (const DmiRegion& r : dmi_) {
+        if (pa >= r.start && pa <= r.end) {
+            if (!r.ptr || (write && !r.writable))
+                return nullptr;
+            return r.ptr + (pa - r.start);
+        }
+    }
+    tlm::tlm_generic_payload trans;
+    tlm::tlm_dmi dmi;
+    trans.set_address(pa);
+    trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    if (bus->get_direct_mem_ptr(trans, dmi) && dmi.get_start_address() <= pa &&
+        pa <= dmi.get_end_address()) {
+        dmi_.push_back(DmiRegion{dmi.get_start_address(), dmi.get_end_address(),
+                                 dmi.get_dmi_ptr(), dmi.is_write_allowed()});
+        if (write && !dmi.is_write_allowed())
+            return nullptr;
+        return dmi.get_dmi_ptr() + (pa - dmi.get_start_address());
+    }
+    // Remember the hole so MMIO does not ask again on every access. A target that
+    // refuses DMI reports the range it refuses (TLM-2.0 LRM 11.2.5); fall back to a page.
+    uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
+    if (!(start <= pa && pa <= end) || end - start > (1ull << 40)) {
+        start = pa & kPageMask;
+        end = start + kPageSize - 1;
+    }
+    dmi_.push_back(DmiRegion{start, end, nullptr, false});
+    return nullptr;
+}
+
+void Core::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+    invalidate_dmi(start, end);
+}
+
+void Core::invalidate_dmi(uint64_t start, uint64_t end) {
+    std::erase_if(dmi_, [&](const DmiRegion& r) { return r.start <= end && start <= r.end; });
+    flush_fast_tlb();
+}
+
+bool Core::debug_read_phys(uint64_t pa, void* dst, unsigned len) {
+    if (uint8_t* host = dmi_host(pa, false); host && ((pa & (kPageSize - 1)) + len <= kPageSize)) {
+        std::memcpy(dst, host, len);
+        return true;
+    }
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_READ_COMMAND);
+    trans.set_address(pa);
+    trans.set_data_ptr(static_cast<unsigned char*>(dst));
+    trans.set_data_length(len);
+    trans.set_streaming_width(len);
+    return bus->transport_dbg(trans) == len;
+}
+
+bool Core::debug_write_phys(uint64_t pa, const void* src, unsigned len) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_WRITE_COMMAND);
+    trans.set_address(pa);
+    trans.set_data_ptr(static_cast<unsigned char*>(const_cast<void*>(src)));
+    trans.set_data_length(len);
+    trans.set_streaming_width(len);
+    const bool ok = bus->transport_dbg(trans) == len;
+    if (ok)
+        code_.invalidate(pa, len);
+    return ok;
+}
+
+bool Core::debug_read_virt(uint64_t va, void* dst, unsigned len) {
+    auto* out = static_cast<uint8_t*>(dst);
+    while (len > 0) {
+        const unsigned chunk = std::min<unsigned>(len, kPageSize - (va & (kPageSize - 1)));
+        MmuResult r;
+        MmuFault f;
+        if (!mmu_.translate_uncached(va, MmuAccess::Read, st.el, false, r, f))
+            return false;
+        if (!debug_read_phys(r.pa, out, chunk))
+            return false;
+        va += chunk;
+        out += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+// --- translation and faults ---------------------------------------------------------------
+
+Core::Translation Core::translate(uint64_t va, AccessKind kind, unsigned el, unsigned flags,
+                                  uint32_t isyn, unsigned size) {
+    (void)flags;
+    (void)size;
+    MmuResult r;
+    MmuFault f;
+    if (!mmu_.translate(va, to_mmu(kind), el, r, f))
+        raise_abort(va, kind, isyn, f);
+    Translation t;
+    t.pa = r.pa;
+    t.device = r.device;
+    const unsigned sh = el == 0 ? 0 : 3;
+    t.readable = (r.perms >> sh) & kPermR0;
+    t.writable = (r.perms >> sh) & kPermW0;
+    t.executable = (r.perms >> sh) & kPermX0;
+    // Every mapping is at least 4 KiB with uniform attributes, so a page's fast-TLB entry
+    // is exact.
+    t.cacheable_4k = true;
+    return t;
+}
+
+void Core::raise_abort(uint64_t va, AccessKind kind, uint32_t isyn, const MmuFault& f,
+                       bool cache_maintenance) {
+    Exception e;
+    const bool fetch = kind == AccessKind::Exec;
+    e.ec = fetch ? Ec::InsnAbortLower : Ec::DataAbortLower; // take_exception picks same/lower
+    uint32_t iss = f.fsc;
+    if (f.s1ptw)
+        iss |= 1u << 7;
+    if (!fetch) {
+        // WnR: for a stage-2 fault on a stage-1 walk it reports the walk, a read (D13.2.37).
+        if (kind == AccessKind::Write && !f.s1ptw)
+            iss |= 1u << 6;
+        // The instruction syndrome is valid only for stage-2 faults that are not on a
+        // stage-1 walk, matching what a hypervisor needs to emulate MMIO.
+        if (f.stage2 && !f.s1ptw && !cache_maintenance)
+            iss |= isyn;
+        if (cache_maintenance)
+            iss |= 1u << 8; // CM
+    }
+    e.iss = iss;
+    e.far_valid = true;
+    e.far = va;
+    if (f.stage2) {
+        e.target_el = 2;
+        e.ipa_valid = true;
+        e.ipa = f.ipa;
+    }
+    raise(e);
+}
+
+void Core::alignment_fault(uint64_t va, AccessKind kind, uint32_t isyn) {
+    (void)isyn;
+    Exception e;
+    e.ec = Ec::DataAbortLower;
+    e.iss = kFscAlignment | (kind == AccessKind::Write ? (1u << 6) : 0);
+    e.far_valid = true;
+    e.far = va;
+    raise(e);
+}
+
+void Core::refill_fetch() {
+    const uint64_t pc = st.pc;
+    if (pc & 3) {
+        Exception e{Ec::PcAlign, 0, 0};
+        e.far_valid = true;
+        e.far = pc;
+        raise(e);
+    }
+    Translation t = translate(pc, AccessKind::Exec, st.el, 0, 0, 4);
+    const uint64_t pa_page = t.pa & kPageMask;
+    const uint8_t* host = dmi_host(pa_page, false);
+    if (!host) {
+        // Executing from something that is not RAM: a synchronous external abort on fetch.
+        MmuFault f{false, false, kFscSyncExternal, 0};
+        raise_abort(pc, AccessKind::Exec, 0, f);
+    }
+    fetch_page_ = code_.page(pa_page, host);
+    fetch_va_ = pc & kPageMask;
+}
+
+void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, uint32_t isyn,
+                AccessKind kind) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    trans.set_address(pa);
+    trans.set_data_ptr(static_cast<unsigned char*>(data));
+    trans.set_data_length(len);
+    trans.set_streaming_width(len);
+    trans.set_byte_enable_ptr(nullptr);
+    trans.set_dmi_allowed(false);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    const sc_time before = local_time();
+    sc_time delay = before;
+    bus->b_transport(trans, delay);
+    if (delay > before)
+        cycles_ += (delay - before).value() / period_.value();
+    cycles_ += costs_.mmio_access;
+    if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
+        // No device answered: a synchronous external abort (DFSC 0x10), like a bus error.
+        MmuFault f{false, false, kFscSyncExternal, 0};
+        (void)isyn;
+        raise_abort(va, kind, 0, f);
+    }
+}
+
+// --- slow paths ------------------------------------------------------------------------------
+
+template <class T>
+T Core::read_slow(uint64_t va, unsigned flags, uint32_t isyn) {
+    constexpr unsigned size = sizeof(T);
+    const unsigned el = mmu_index(flags);
+    const bool misaligned = va & (size - 1);
+    if (misaligned) {
+        const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
+        if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
+            alignment_fault(va, AccessKind::Read, isyn);
+        if ((va & (kPageSize - 1)) + size > kPageSize)
+            return access_split_read<T>(va, flags, isyn);
+    }
+    const Translation t = translate(va, AccessKind::Read, el, flags, isyn, size);
+    if (misaligned && t.device)
+        alignment_fault(va, AccessKind::Read, isyn);
+    if (uint8_t* host = dmi_host(t.pa, false)) {
+        fill_fast_tlb(va, t, el);
+        T v;
+        std::memcpy(&v, host, size);
+        return v;
+    }
+    T v{};
+    mmio(t.pa, &v, size, false, va, isyn, AccessKind::Read);
+    return v;
+}
+
+template <class T>
+void Core::write_slow(uint64_t va, T value, unsigned flags, uint32_t isyn) {
+    constexpr unsigned size = sizeof(T);
+    const unsigned el = mmu_index(flags);
+    const bool misaligned = va & (size - 1);
+    if (misaligned) {
+        const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
+        if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
+            alignment_fault(va, AccessKind::Write, isyn);
+        if ((va & (kPageSize - 1)) + size > kPageSize) {
+            access_split_write<T>(va, value, flags, isyn);
+            return;
+        }
+    }
+    const Translation t = translate(va, AccessKind::Write, el, flags, isyn, size);
+    if (misaligned && t.device)
+        alignment_fault(va, AccessKind::Write, isyn);
+    if (uint8_t* host = dmi_host(t.pa, true)) {
+        if (code_.is_code(t.pa))
+            code_.invalidate(t.pa, size);
+        fill_fast_tlb(va, t, el);
+        std::memcpy(host, &value, size);
+        return;
+    }
+    mmio(t.pa, &value, size, true, va, isyn, AccessKind::Write);
+}
+
+// A page-crossing access is done byte by byte: each byte translates on its own, which
+// reports the fault on the page that has it (the architecture allows either order).
+template <class T>
+T Core::access_split_read(uint64_t va, unsigned flags, uint32_t isyn) {
+    uint8_t bytes[sizeof(T)];
+    for (unsigned i = 0; i < sizeof(T); ++i)
+        bytes[i] = read_slow<uint8_t>(va + i, flags, isyn);
+    T v;
+    std::memcpy(&v, bytes, sizeof(T));
+    return v;
+}
+
+template <class T>
+void Core::access_split_write(uint64_t va, T value, unsigned flags, uint32_t isyn) {
+    uint8_t bytes[sizeof(T)];
+    std::memcpy(bytes, &value, sizeof(T));
+    // Translate both pages before writing anything, so a fault leaves memory untouched.
+    translate(va, AccessKind::Write, mmu_index(flags), flags, isyn, 1);
+    translate(va + sizeof(T) - 1, AccessKind::Write, mmu_index(flags), flags, isyn, 1);
+    for (unsigned i = 0; i < sizeof(T); ++i)
+        write_slow<uint8_t>(va + i, bytes[i], flags, isyn);
+}
+
+// --- exclusives ------------------------------------------------------------------------------
+// The local monitor remembers the physical address, size and the value loaded; a
+// store-exclusive succeeds only if memory still holds that value (so another core's store
+// in between makes it fail, as the global monitor would). ABA cannot be told apart, as in
+// QEMU; the detailed memory path will model the monitor exactly.
+
+template <class T>
+T Core::load_exclusive(uint64_t va, bool acquire) {
+    (void)acquire;
+    if (va & (sizeof(T) - 1))
+        alignment_fault(va, AccessKind::Read, 0);
+    const Translation t = translate(va, AccessKind::Read, st.el, kExclusive, 0, sizeof(T));
+    T v{};
+    if (uint8_t* host = dmi_host(t.pa, false))
+        std::memcpy(&v, host, sizeof(T));
+    else
+        mmio(t.pa, &v, sizeof(T), false, va, 0, AccessKind::Read);
+    set_exclusive(t.pa, sizeof(T), v, 0);
+    return v;
+}
+
+template <class T>
+bool Core::store_exclusive(uint64_t va, T value, bool release) {
+    (void)release;
+    if (va & (sizeof(T) - 1))
+        alignment_fault(va, AccessKind::Write, 0);
+    const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, sizeof(T));
+    bool ok = excl_valid_ && excl_pa_ == t.pa && excl_size_ == sizeof(T);
+    excl_valid_ = false;
+    uint8_t* host = dmi_host(t.pa, true);
+    if (ok && host) {
+        T cur;
+        std::memcpy(&cur, host, sizeof(T));
+        ok = cur == static_cast<T>(excl_v0_);
+        if (ok) {
+            if (code_.is_code(t.pa))
+                code_.invalidate(t.pa, sizeof(T));
+            std::memcpy(host, &value, sizeof(T));
+        }
+    } else if (ok) {
+        mmio(t.pa, &value, sizeof(T), true, va, 0, AccessKind::Write);
+    }
+    return ok;
+}
+
+void Core::load_exclusive_pair(uint64_t va, unsigned size, uint64_t& v0, uint64_t& v1) {
+    if (va & (2 * size - 1))
+        alignment_fault(va, AccessKind::Read, 0);
+    const Translation t = translate(va, AccessKind::Read, st.el, kExclusive, 0, 2 * size);
+    uint8_t buf[16] = {};
+    if (uint8_t* host = dmi_host(t.pa, false))
+        std::memcpy(buf, host, 2 * size);
+    else
+        mmio(t.pa, buf, 2 * size, false, va, 0, AccessKind::Read);
+    v0 = v1 = 0;
+    std::memcpy(&v0, buf, size);
+    std::memcpy(&v1, buf + size, size);
+    set_exclusive(t.pa, 2 * size, v0, v1);
+}
+
+bool Core::store_exclusive_pair(uint64_t va, uint64_t v0, uint64_t v1, unsigned size) {
+    if (va & (2 * size - 1))
+        alignment_fault(va, AccessKind::Write, 0);
+    const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, 2 * size);
+    bool ok = excl_valid_ && excl_pa_ == t.pa && excl_size_ == 2 * size;
+    excl_valid_ = false;
+    uint8_t* host = dmi_host(t.pa, true);
+    if (!ok || !host)
+        return false;
+    uint64_t c0 = 0, c1 = 0;
+    std::memcpy(&c0, host, size);
+    std::memcpy(&c1, host + size, size);
+    if (c0 != excl_v0_ || c1 != excl_v1_)
+        return false;
+    if (code_.is_code(t.pa))
+        code_.invalidate(t.pa, 2 * size);
+    std::memcpy(host, &v0, size);
+    std::memcpy(host + size, &v1, size);
+    return true;
+}
+
+#define ARMSIM_INSTANTIATE(T)                                                                      \
+    template T Core::read_slow<T>(uint64_t, unsigned, uint32_t);                                   \
+    template void Core::write_slow<T>(uint64_t, T, unsigned, uint32_t);                            \
+    template T Core::load_exclusive<T>(uint64_t, bool);                                            \
+    template bool Core::store_exclusive<T>(uint64_t, T, bool);
+ARMSIM_INSTANTIATE(uint8_t)
+ARMSIM_INSTANTIATE(uint16_t)
+ARMSIM_INSTANTIATE(uint32_t)
+ARMSIM_INSTANTIATE(uint64_t)
+#undef ARMSIM_INSTANTIATE
+
+} // namespace armsim::cpu

@@ -1,0 +1,88 @@
+// The virt board: cores, interconnect, RAM and devices at QEMU virt's addresses, wired
+// together, plus run control (how a run ends) and the run digest.
+#pragma once
+
+#include "console.h"
+#include "loader.h"
+#include "models/cpu/core.h"
+#include "models/cpu/cost_table.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace armsim::mem {
+class Router;
+class Ram;
+} // namespace armsim::mem
+namespace armsim::uart {
+class Pl011;
+}
+namespace armsim::psci {
+class Psci;
+}
+namespace armsim::semihosting {
+class Semihosting;
+}
+
+namespace armsim::sim {
+
+struct BoardConfig {
+    unsigned smp = 1;
+    uint64_t ram_size = 512ull << 20;
+    uint64_t seed = 0;
+    uint64_t max_insns = 0;
+    uint64_t quantum_cycles = 10000;
+    uint64_t clock_hz = 1'000'000'000;
+    cpu::CostTable costs = cpu::CostTable::unit();
+};
+
+// Exit codes of a run (also documented in --help and README.md).
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitBadInput = 1,
+    kExitInsnLimit = 3,
+    kExitStalled = 4,
+};
+
+class Board : public cpu::RunControl {
+public:
+    explicit Board(const BoardConfig& cfg);
+    ~Board() override;
+
+    // Copies an image's segments into RAM (they must be inside it: check_in_ram).
+    void load(const Image& img);
+    void write_ram(uint64_t pa, const void* data, size_t len);
+    // Starts core 0 at `entry` in EL2 with x0 = `x0`.
+    void boot(uint64_t entry, uint64_t x0);
+
+    // Runs to the end; returns the exit code.
+    int run();
+    void stop(int exit_code, const std::string& reason) override;
+
+    const std::string& stop_reason() const { return reason_; }
+    std::string digest_line() const;
+    uint64_t ram_base() const;
+    uint64_t ram_size() const { return cfg_.ram_size; }
+    cpu::Core& core(unsigned i) { return *cores_.at(i); }
+    unsigned num_cores() const { return static_cast<unsigned>(cores_.size()); }
+    Console& console() { return console_; }
+    std::vector<uint64_t> mpidrs() const;
+
+private:
+    BoardConfig cfg_;
+    Console console_;
+    std::unique_ptr<cpu::CodeCache> code_;
+    std::unique_ptr<mem::Router> router_;
+    std::unique_ptr<mem::Ram> ram_;
+    std::unique_ptr<uart::Pl011> uart_;
+    std::vector<std::unique_ptr<cpu::Core>> core_storage_;
+    std::vector<cpu::Core*> cores_;
+    std::unique_ptr<psci::Psci> psci_;
+    std::unique_ptr<semihosting::Semihosting> semihosting_;
+    bool stopped_ = false;
+    int exit_code_ = 0;
+    std::string reason_;
+};
+
+} // namespace armsim::sim
