@@ -1,5 +1,6 @@
 // The memory slow paths: translation, alignment, DMI and MMIO, exclusives, fast-TLB fills.
 #include "core.h"
+#include "models/mem/initiator_id.h"
 #include "regbits.h"
 
 #include <algorithm>
@@ -230,9 +231,13 @@ void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, 
     trans.set_byte_enable_ptr(nullptr);
     trans.set_dmi_allowed(false);
     trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    mem::InitiatorId id;
+    id.id = cfg_.index;
+    trans.set_extension(&id);
     const sc_time before = local_time();
     sc_time delay = before;
     bus->b_transport(trans, delay);
+    trans.clear_extension(&id);
     if (delay > before)
         cycles_ += (delay - before).value() / period_.value();
     cycles_ += costs_.mmio_access;
