@@ -10,12 +10,10 @@ constexpr uint32_t kFrTxff = 1u << 5;
 namespace bare {
 
 void console_init(const Fdt& fdt) {
-    if (!fdt.valid())
-        return;
+    if (!fdt.valid()) return;
     const int chosen = fdt.node("/chosen");
     const char* path = chosen >= 0 ? fdt.prop_string(chosen, "stdout-path") : nullptr;
-    if (!path)
-        return;
+    if (!path) return;
     // stdout-path may carry options after ':' ("/pl011@9000000:115200n8").
     char buf[128];
     size_t i = 0;
@@ -26,8 +24,7 @@ void console_init(const Fdt& fdt) {
     buf[i] = 0;
     const int n = fdt.node(buf);
     uint64_t addr, size;
-    if (n >= 0 && fdt.reg(n, &addr, &size))
-        uart = reinterpret_cast<volatile uint32_t*>(addr);
+    if (n >= 0 && fdt.reg(n, &addr, &size)) uart = reinterpret_cast<volatile uint32_t*>(addr);
 }
 
 } // namespace bare
@@ -41,4 +38,14 @@ extern "C" void bare_putc(char c) {
 extern "C" void bare_puts(const char* s) {
     while (*s)
         bare_putc(*s++);
+}
+
+extern "C" int bare_printf(const char* fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    const int r = bare_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    bare_puts(buf);
+    return r;
 }

@@ -1,4 +1,5 @@
-// A small printf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width and zero padding.
+// A small vsnprintf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width and zero padding.
+// (bare_printf, which writes to the console, lives with the console.)
 #include <bare/bare.h>
 
 namespace {
@@ -8,8 +9,7 @@ struct Out {
     size_t cap;
     size_t len;
     void put(char c) {
-        if (len + 1 < cap)
-            buf[len] = c;
+        if (len + 1 < cap) buf[len] = c;
         ++len;
     }
 };
@@ -23,12 +23,10 @@ void put_num(Out& o, uint64_t v, unsigned base, bool upper, int width, char pad,
         v /= base;
     } while (v);
     const int total = n + (neg ? 1 : 0);
-    if (neg && pad == '0')
-        o.put('-');
+    if (neg && pad == '0') o.put('-');
     for (int i = total; i < width; ++i)
         o.put(pad);
-    if (neg && pad != '0')
-        o.put('-');
+    if (neg && pad != '0') o.put('-');
     while (n)
         o.put(tmp[--n]);
 }
@@ -79,8 +77,7 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
             break;
         case 's': {
             const char* s = va_arg(ap, const char*);
-            if (!s)
-                s = "(null)";
+            if (!s) s = "(null)";
             int n = static_cast<int>(strlen(s));
             for (int i = n; i < width; ++i)
                 o.put(' ');
@@ -102,8 +99,7 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
             o.put(*fmt);
         }
     }
-    if (cap)
-        buf[o.len < cap ? o.len : cap - 1] = 0;
+    if (cap) buf[o.len < cap ? o.len : cap - 1] = 0;
     return static_cast<int>(o.len);
 }
 
@@ -112,15 +108,5 @@ extern "C" int bare_snprintf(char* buf, size_t n, const char* fmt, ...) {
     va_start(ap, fmt);
     const int r = bare_vsnprintf(buf, n, fmt, ap);
     va_end(ap);
-    return r;
-}
-
-extern "C" int bare_printf(const char* fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    const int r = bare_vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    bare_puts(buf);
     return r;
 }

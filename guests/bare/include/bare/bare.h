@@ -60,7 +60,26 @@ public:
     // First (address, size) pair of `reg` with 2+2 cells.
     bool reg(int node, uint64_t* addr, uint64_t* size) const;
 
+    // Walking the tree (offsets as returned by node()). next_node() visits every node in
+    // document order, updating *depth (the root has depth 0); it returns -1 at the end.
+    // next_node(-1, &d) gives the root.
+    int next_node(int node, int* depth) const;
+    int parent(int node) const;
+    int first_child(int node) const;
+    int next_sibling(int node) const;
+    const char* node_name(int node) const;
+    // True when `compat` is one of the strings of the node's "compatible" list.
+    bool is_compatible(int node, const char* compat) const;
+    // The first node after `after` (-1: from the start) compatible with `compat`, or -1.
+    int find_compatible(const char* compat, int after = -1) const;
+    // Entry `index` of `reg`, decoded with the parent's #address-cells / #size-cells.
+    bool reg_at(int node, unsigned index, uint64_t* addr, uint64_t* size) const;
+    uint32_t prop_u32(int node, const char* name, uint32_t fallback) const;
+    uint32_t total_size() const;
+    const void* base() const { return base_; }
+
 private:
+    uint32_t skip_node_header(uint32_t off) const;
     const uint8_t* base_ = nullptr;
     const uint8_t* structs_ = nullptr;
     const char* strings_ = nullptr;
