@@ -38,6 +38,28 @@ void CodeCache::invalidate(uint64_t pa, uint64_t len) {
     }
 }
 
+bool CodeCache::is_exclusive_page(uint64_t pa) const {
+    const uint64_t page = pa & kPageMask;
+    for (unsigned i = 0; i < exclusive_count_; ++i)
+        if (exclusive_pages_[i] == page)
+            return true;
+    return false;
+}
+
+void CodeCache::watch_exclusive(uint64_t pa) {
+    const uint64_t page = pa & kPageMask;
+    if (is_exclusive_page(page))
+        return;
+    if (exclusive_count_ < kExclusivePages) {
+        exclusive_pages_[exclusive_count_++] = page;
+    } else {
+        exclusive_pages_[exclusive_next_] = page;
+        exclusive_next_ = (exclusive_next_ + 1) % kExclusivePages;
+    }
+    for (auto& fn : listeners_)
+        fn(page);
+}
+
 void CodeCache::invalidate_all() {
     for (auto& [pa, page] : pages_) // order irrelevant: every slot is reset the same way
         for (DecodedInsn& s : page->slot)

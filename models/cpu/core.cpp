@@ -1,5 +1,6 @@
 // The core's SystemC thread: the run loop, time, power and interrupt inputs.
 #include "core.h"
+#include "regbits.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -177,27 +178,29 @@ void Core::wait_for_interrupt() {
     attention_ = true;
 }
 
+// WFI and WFE trap only when they would otherwise wait (pseudocode of C6.2 WFI/WFE: the
+// traps sit inside "if !InterruptPending()" / "if !IsEventRegisterSet()"). EL1's trap is
+// checked before EL2's (D1.16.3); ISS: CV=1, COND=0b1110, TI = 0 (WFI) or 1 (WFE).
 void Core::wfi() {
-    // EL1's trap is checked before EL2's (D1.16.3); ISS: CV=1, COND=0b1110, TI=0.
-    if (st.el == 0 && !(sysreg(SysReg::SCTLR_EL1) & (1u << 16))) // SCTLR_EL1.nTWI
-        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 0, 0});
-    if (st.el < 2 && (sysreg(SysReg::HCR_EL2) & (1u << 13))) // HCR_EL2.TWI
-        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 0, 2});
     if (interrupt_pending_wakeup())
         return;
+    if (st.el == 0 && !(sysreg(SysReg::SCTLR_EL1) & sctlr::nTWI))
+        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 0, 0});
+    if (st.el < 2 && (sysreg(SysReg::HCR_EL2) & hcr::TWI))
+        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 0, 2});
     in_wfi_ = true;
     stop_loop();
 }
 
 void Core::wfe() {
-    if (st.el == 0 && !(sysreg(SysReg::SCTLR_EL1) & (1u << 18))) // SCTLR_EL1.nTWE
-        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 1, 0});
-    if (st.el < 2 && (sysreg(SysReg::HCR_EL2) & (1u << 14))) // HCR_EL2.TWE
-        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 1, 2});
     if (event_register_) {
         event_register_ = false;
         return;
     }
+    if (st.el == 0 && !(sysreg(SysReg::SCTLR_EL1) & sctlr::nTWE))
+        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 1, 0});
+    if (st.el < 2 && (sysreg(SysReg::HCR_EL2) & hcr::TWE))
+        raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 1, 2});
     in_wfe_ = true;
     stop_loop();
 }

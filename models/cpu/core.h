@@ -168,13 +168,7 @@ public:
     void sevl() { event_register_ = true; }
     void yield_hint() {}
     void clear_exclusive() { excl_valid_ = false; }
-    void set_exclusive(uint64_t pa, unsigned size, uint64_t v0, uint64_t v1) {
-        excl_valid_ = true;
-        excl_pa_ = pa;
-        excl_size_ = size;
-        excl_v0_ = v0;
-        excl_v1_ = v1;
-    }
+    bool exclusive_marked() const { return excl_valid_; }
     // LDXR/STXR families: translate, check alignment and do the access atomically.
     template <class T>
     T load_exclusive(uint64_t va, bool acquire);
@@ -296,12 +290,16 @@ private:
     uint32_t lines_ = 0;
     sc_core::sc_event wake_ev_;
 
-    // Exclusive monitor (local). Store-exclusive succeeds when the monitor is armed for
-    // the address and memory still holds what the load saw.
+    // Exclusive monitors (ARM DDI 0487 B2.9). One record serves as the local monitor (the
+    // VA and size the load-exclusive marked) and as this core's entry in the global
+    // monitor (the physical granule): a store-exclusive succeeds only while both hold.
+    // Every store to a marked granule, by any core, clears the mark (memory.cpp).
     bool excl_valid_ = false;
-    uint64_t excl_pa_ = 0;
+    uint64_t excl_va_ = 0, excl_pa_ = 0;
     unsigned excl_size_ = 0;
-    uint64_t excl_v0_ = 0, excl_v1_ = 0;
+    void mark_exclusive(uint64_t va, uint64_t pa, unsigned size);
+    bool check_exclusive(uint64_t va, unsigned size, unsigned access_size, bool& ok_out);
+    void clear_exclusive_marks(uint64_t pa, unsigned len);
 
     // DMI regions granted by the bus.
     struct DmiRegion {

@@ -137,7 +137,9 @@ void Core::exception_return() {
         set_el_sp(target, m & 1);
     }
     st.pc = elr;
+    // AArch64.ExceptionReturn(): ClearExclusiveLocal() and SendEventLocal().
     excl_valid_ = false;
+    event_register_ = true;
     cycles_ += costs_.exception_return;
     invalidate_fetch();
     attention_ = true;

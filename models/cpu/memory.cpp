@@ -45,7 +45,7 @@ void Core::fill_fast_tlb(uint64_t va, const Translation& t, unsigned idx) {
     e.addend = reinterpret_cast<uintptr_t>(host) - page;
     if (t.readable)
         e.tag_r = page;
-    if (t.writable && !code_.is_code(t.pa) && dmi_host(t.pa & kPageMask, true))
+    if (t.writable && !code_.slow_writes(t.pa) && dmi_host(t.pa & kPageMask, true))
         e.tag_w = page;
     if (t.executable)
         e.tag_x = page;
@@ -297,6 +297,7 @@ void Core::write_slow(uint64_t va, T value, unsigned flags, uint32_t isyn) {
     if (uint8_t* host = dmi_host(t.pa, true)) {
         if (code_.is_code(t.pa))
             code_.invalidate(t.pa, size);
+        clear_exclusive_marks(t.pa, size);
         fill_fast_tlb(va, t, el);
         std::memcpy(host, &value, size);
         return;
@@ -321,17 +322,64 @@ void Core::access_split_write(uint64_t va, T value, unsigned flags, uint32_t isy
     uint8_t bytes[sizeof(T)];
     std::memcpy(bytes, &value, sizeof(T));
     // Translate both pages before writing anything, so a fault leaves memory untouched.
+    // The fault address for the second page is its first byte, the lowest faulting byte
+    // (as QEMU reports it too).
     translate(va, AccessKind::Write, mmu_index(flags), flags, isyn, 1);
-    translate(va + sizeof(T) - 1, AccessKind::Write, mmu_index(flags), flags, isyn, 1);
+    translate((va | (kPageSize - 1)) + 1, AccessKind::Write, mmu_index(flags), flags, isyn, 1);
     for (unsigned i = 0; i < sizeof(T); ++i)
         write_slow<uint8_t>(va + i, bytes[i], flags, isyn);
 }
 
 // --- exclusives ------------------------------------------------------------------------------
-// The local monitor remembers the physical address, size and the value loaded; a
-// store-exclusive succeeds only if memory still holds that value (so another core's store
-// in between makes it fail, as the global monitor would). ABA cannot be told apart, as in
-// QEMU; the detailed memory path will model the monitor exactly.
+// ARM DDI 0487 B2.9 and the pseudocode of AArch64.ExclusiveMonitorsPass(): a store-exclusive
+// checks alignment, then the local monitor (the VA and size the load-exclusive marked)
+// *before* translating, so a store-exclusive with no reservation fails without faulting;
+// then it translates and checks the global monitor (the physical granule, cleared by any
+// store to it). The granule is the Exclusives reservation granule of CTR_EL0.ERG (64 bytes).
+// Stores clear marks only on pages the code cache watches (slow_writes); a reservation on a
+// page that stopped being watched fails, which the architecture allows (a monitor may be
+// cleared at any time).
+
+namespace {
+constexpr uint64_t kErgMask = ~uint64_t(63);
+}
+
+void Core::mark_exclusive(uint64_t va, uint64_t pa, unsigned size) {
+    excl_valid_ = true;
+    excl_va_ = va;
+    excl_pa_ = pa;
+    excl_size_ = size;
+    code_.watch_exclusive(pa);
+}
+
+// The part of the check before translation; false = fail without touching memory.
+bool Core::check_exclusive(uint64_t va, unsigned size, unsigned access_size, bool& ok_out) {
+    if (va & (access_size - 1))
+        alignment_fault(va, AccessKind::Write, 0);
+    ok_out = excl_valid_ && excl_va_ == va && excl_size_ == size;
+    if (!ok_out)
+        excl_valid_ = false;
+    return ok_out;
+}
+
+void Core::clear_exclusive_marks(uint64_t pa, unsigned len) {
+    const uint64_t first = pa & kErgMask, last = (pa + len - 1) & kErgMask;
+    auto clear = [&](Core& c) {
+        if (c.excl_valid_ && (c.excl_pa_ & kErgMask) >= first && (c.excl_pa_ & kErgMask) <= last) {
+            c.excl_valid_ = false;
+            // Clearing a PE's global monitor generates an event for it (D1.16.1): WFE-based
+            // spin loops wake when the lock word is written.
+            if (&c != this)
+                c.send_event();
+        }
+    };
+    if (peers_) {
+        for (Core* c : *peers_)
+            clear(*c);
+    } else {
+        clear(*this);
+    }
+}
 
 template <class T>
 T Core::load_exclusive(uint64_t va, bool acquire) {
@@ -344,32 +392,30 @@ T Core::load_exclusive(uint64_t va, bool acquire) {
         std::memcpy(&v, host, sizeof(T));
     else
         mmio(t.pa, &v, sizeof(T), false, va, 0, AccessKind::Read);
-    set_exclusive(t.pa, sizeof(T), v, 0);
+    mark_exclusive(va, t.pa, sizeof(T));
     return v;
 }
 
 template <class T>
 bool Core::store_exclusive(uint64_t va, T value, bool release) {
     (void)release;
-    if (va & (sizeof(T) - 1))
-        alignment_fault(va, AccessKind::Write, 0);
+    bool ok;
+    if (!check_exclusive(va, sizeof(T), sizeof(T), ok))
+        return false;
     const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, sizeof(T));
-    bool ok = excl_valid_ && excl_pa_ == t.pa && excl_size_ == sizeof(T);
+    ok = excl_valid_ && excl_pa_ == t.pa && code_.is_exclusive_page(t.pa);
     excl_valid_ = false;
-    uint8_t* host = dmi_host(t.pa, true);
-    if (ok && host) {
-        T cur;
-        std::memcpy(&cur, host, sizeof(T));
-        ok = cur == static_cast<T>(excl_v0_);
-        if (ok) {
-            if (code_.is_code(t.pa))
-                code_.invalidate(t.pa, sizeof(T));
-            std::memcpy(host, &value, sizeof(T));
-        }
-    } else if (ok) {
+    if (!ok)
+        return false;
+    if (uint8_t* host = dmi_host(t.pa, true)) {
+        if (code_.is_code(t.pa))
+            code_.invalidate(t.pa, sizeof(T));
+        clear_exclusive_marks(t.pa, sizeof(T));
+        std::memcpy(host, &value, sizeof(T));
+    } else {
         mmio(t.pa, &value, sizeof(T), true, va, 0, AccessKind::Write);
     }
-    return ok;
+    return true;
 }
 
 void Core::load_exclusive_pair(uint64_t va, unsigned size, uint64_t& v0, uint64_t& v1) {
@@ -384,25 +430,22 @@ void Core::load_exclusive_pair(uint64_t va, unsigned size, uint64_t& v0, uint64_
     v0 = v1 = 0;
     std::memcpy(&v0, buf, size);
     std::memcpy(&v1, buf + size, size);
-    set_exclusive(t.pa, 2 * size, v0, v1);
+    mark_exclusive(va, t.pa, 2 * size);
 }
 
 bool Core::store_exclusive_pair(uint64_t va, uint64_t v0, uint64_t v1, unsigned size) {
-    if (va & (2 * size - 1))
-        alignment_fault(va, AccessKind::Write, 0);
+    bool ok;
+    if (!check_exclusive(va, 2 * size, 2 * size, ok))
+        return false;
     const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, 2 * size);
-    bool ok = excl_valid_ && excl_pa_ == t.pa && excl_size_ == 2 * size;
+    ok = excl_valid_ && excl_pa_ == t.pa && code_.is_exclusive_page(t.pa);
     excl_valid_ = false;
     uint8_t* host = dmi_host(t.pa, true);
     if (!ok || !host)
         return false;
-    uint64_t c0 = 0, c1 = 0;
-    std::memcpy(&c0, host, size);
-    std::memcpy(&c1, host + size, size);
-    if (c0 != excl_v0_ || c1 != excl_v1_)
-        return false;
     if (code_.is_code(t.pa))
         code_.invalidate(t.pa, 2 * size);
+    clear_exclusive_marks(t.pa, 2 * size);
     std::memcpy(host, &v0, size);
     std::memcpy(host + size, &v1, size);
     return true;

@@ -335,7 +335,10 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             if (el0)
                 p |= kPermR0 | (ro ? 0 : kPermW0);
             const bool wxn = sctlr & sctlr::WXN;
-            if (el0 && !uxn && !(wxn && !ro))
+            // EL0 execution depends on UXN (and WXN for EL0-writable memory) only, not on
+            // EL0 data access: AP[2:1] = 00 with UXN = 0 is execute-only memory for EL0
+            // (ARM DDI 0487 D5.4.5, table of instruction access permissions).
+            if (!uxn && !(wxn && el0 && !ro))
                 p |= kPermX0;
             // Memory writable at EL0 is never executable at EL1 (D5.4.5).
             if (!pxn && !(wxn && !ro) && !(el0 && !ro))

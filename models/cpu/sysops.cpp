@@ -74,6 +74,12 @@ void Core::sys_op(uint32_t key, unsigned rt, uint64_t xt) {
             raise(trap_el2);
         const uint64_t block = 4u << (sysreg(SysReg::DCZID_EL0) & 0xf); // bytes
         const uint64_t base = xt & ~(block - 1);
+        // Translate Xt itself first: a fault reports the address the instruction was given,
+        // not the block's (QEMU does the same). DC ZVA to Device memory is an Alignment
+        // fault (ARM DDI 0487 D4.4.8 / C5.3.x DC ZVA).
+        const Translation t = translate(xt, AccessKind::Write, st.el, 0, 0, 1);
+        if (t.device)
+            alignment_fault(xt, AccessKind::Write, 0);
         for (uint64_t a = 0; a < block; a += 8)
             write<uint64_t>(base + a, 0, 0);
         return;
@@ -120,12 +126,15 @@ void Core::at(uint64_t va, unsigned el, MmuAccess acc, bool stage1_only) {
     if (mmu_.translate_uncached(va, acc, el, s1_only, r, f)) {
         // PA, attributes, SH = inner shareable for Normal memory, NS = 1.
         const uint64_t sh = r.device ? 2 : 3;
-        par = (r.pa & 0x0000fffffffff000ull) | (uint64_t(r.attr) << 56) | (sh << 7) | (1u << 9);
+        par = (r.pa & 0x0000fffffffff000ull) | (uint64_t(r.attr) << 56) | (sh << 7) | (1u << 9) |
+              (1u << 11); // bit 11 is RES1 (D13.2.101)
     } else {
         // A stage-2 fault on the stage-1 walk of an EL1 AT is taken to EL2 (D5.9.2).
         if (f.stage2 && f.s1ptw && st.el == 1)
             raise_abort(va, AccessKind::Read, 0, f, true);
-        par = 1 | (uint64_t(f.fsc) << 1) | (uint64_t(f.s1ptw) << 8) | (uint64_t(f.stage2) << 9);
+        // F, FST, PTW, S; bit 11 is RES1 in the fault format (D13.2.101).
+        par = 1 | (uint64_t(f.fsc) << 1) | (uint64_t(f.s1ptw) << 8) | (uint64_t(f.stage2) << 9) |
+              (1u << 11);
     }
     sysreg_ref(SysReg::PAR_EL1) = par;
 }
