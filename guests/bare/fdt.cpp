@@ -234,10 +234,8 @@ bool Fdt::reg_at(int node_off, unsigned index, uint64_t* addr, uint64_t* size) c
             have_sc = true;
         }
     }
-    if (!have_ac)
-        ac = 2;
-    if (!have_sc)
-        sc = 1;
+    if (!have_ac) ac = 2;
+    if (!have_sc) sc = 1;
     if (ac < 1 || ac > 2 || sc > 2) return false;
     uint32_t len;
     const uint8_t* p = static_cast<const uint8_t*>(prop(node_off, "reg", &len));

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+// mem*/str*: the C library's declarations; string.cpp and search.cpp implement them.
+#include <string.h>
 
 extern "C" {
 // Provided by the image.
@@ -27,14 +29,6 @@ void bare_puts(const char* s);
 int bare_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 int bare_vsnprintf(char* buf, size_t n, const char* fmt, va_list ap);
 int bare_snprintf(char* buf, size_t n, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
-
-void* memcpy(void* d, const void* s, size_t n);
-void* memset(void* d, int c, size_t n);
-void* memmove(void* d, const void* s, size_t n);
-int memcmp(const void* a, const void* b, size_t n);
-size_t strlen(const char* s);
-int strcmp(const char* a, const char* b);
-int strncmp(const char* a, const char* b, size_t n);
 }
 
 namespace bare {
