@@ -1,7 +1,7 @@
 # Front door. `make run` and `make test` work on a fresh Debian 12 machine.
 #   make deps    install missing Debian packages (idempotent)
 #   make build   configure and build armsim, tests, tools and the AArch64 images
-#   make run     build, then run the default scenario
+#   make run     build, then run the default scenario (SCENARIO=name picks another)
 #   make test    build, then run every test through ctest
 #   make bench   build, then run the benchmarks (not part of `make test`)
 #   make asan    build and test with AddressSanitizer + UBSan (build-asan/)
@@ -9,6 +9,7 @@
 PRESET ?= release
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
+SCENARIO ?= bare-hello
 CTEST_ARGS ?=
 
 .PHONY: all deps configure build run test bench asan format clean
@@ -25,7 +26,7 @@ build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/bin/armsim --kernel $(BUILD_DIR)/images/hello.elf
+	$(BUILD_DIR)/bin/armsim --config scenarios/$(SCENARIO)/scenario.cfg
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600 -LE bench $(CTEST_ARGS)

@@ -5,6 +5,7 @@
 #include "models/psci/psci.h"
 #include "models/semihosting/semihosting.h"
 #include "models/uart/pl011.h"
+#include "serial_input.h"
 #include "virt_map.h"
 
 #include <algorithm>
@@ -15,7 +16,34 @@ namespace armsim::sim {
 
 using namespace sc_core;
 
-Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
+namespace {
+
+// Slice lengths under the seed: in quantum mode each slice is the quantum minus a seeded
+// cut of up to `jitter` percent, so synchronisation points (and with them the order in
+// which cores see each other's stores and devices see accesses) move with the seed; in
+// fine mode cores take turns of 1..fine cycles. Each core draws from its own stream.
+class Slicer : public cpu::SlicePolicy {
+public:
+    Slicer(uint64_t seed, unsigned cores, uint64_t quantum, unsigned jitter, unsigned fine)
+        : quantum_(quantum), cut_(quantum * jitter / 100), fine_(fine) {
+        for (unsigned i = 0; i < cores; ++i)
+            rngs_.emplace_back(seed, "slice.core" + std::to_string(i));
+    }
+    uint64_t next_slice(unsigned core, uint64_t) override {
+        Rng& r = rngs_[core];
+        if (fine_) return 1 + r.below(fine_);
+        return quantum_ - r.below(cut_ + 1);
+    }
+
+private:
+    uint64_t quantum_, cut_;
+    unsigned fine_;
+    std::vector<Rng> rngs_;
+};
+
+} // namespace
+
+Board::Board(const BoardConfig& cfg) : cfg_(cfg), console_(cfg.console_out) {
     if (std::string_view err = cpu::check_sysreg_table(); !err.empty())
         throw std::logic_error("system register table: " + std::string(err));
 
@@ -26,8 +54,10 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
     code_ = std::make_unique<cpu::CodeCache>(cfg_.costs);
     router_ = std::make_unique<mem::Router>("bus");
     ram_ = std::make_unique<mem::Ram>("ram", cfg.ram_size);
-    uart_ = std::make_unique<uart::Pl011>("uart0");
+    uart_ = std::make_unique<uart::Pl011>("uart0", virt::kApbClockHz);
     uart_->on_tx([this](uint8_t c) { console_.put(c); });
+    if (!cfg.serial_input.empty())
+        serial_in_ = std::make_unique<SerialInput>("serial_in", *uart_, cfg.serial_input);
 
     // Targets, bound to the router's initiator socket in the order they are mapped.
     router_->map("ram", virt::kRamBase, cfg.ram_size);
@@ -38,13 +68,12 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
     for (unsigned i = 0; i < cfg.smp; ++i) {
         cpu::CoreConfig cc;
         cc.index = i;
-        // Aff0 = core number within a cluster of 8, as QEMU virt lays them out.
-        cc.mpidr = 0x80000000ull | ((i / 8) << 8) | (i % 8);
+        cc.mpidr = virt::mpidr(i);
         cc.clock_hz = cfg.clock_hz;
         cc.start_powered_on = false;
         cc.seed = Rng(cfg.seed, "core" + std::to_string(i)).next();
-        auto core = std::make_unique<cpu::Core>(("core" + std::to_string(i)).c_str(), cc,
-                                                *code_, cfg_.costs);
+        auto core = std::make_unique<cpu::Core>(("core" + std::to_string(i)).c_str(), cc, *code_,
+                                                cfg_.costs);
         core->bus.bind(router_->targ);
         core->set_run_control(this);
         core->set_insn_limit(cfg.max_insns);
@@ -53,6 +82,12 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
     }
     for (cpu::Core* c : cores_)
         c->set_peers(&cores_);
+    if (cfg.fine_slice || cfg.quantum_jitter) {
+        slicer_ = std::make_unique<Slicer>(cfg.seed, cfg.smp, cfg.quantum_cycles,
+                                           cfg.quantum_jitter, cfg.fine_slice);
+        for (cpu::Core* c : cores_)
+            c->set_slice_policy(slicer_.get());
+    }
 
     psci::Psci::Hooks ph;
     ph.system_off = [this] { stop(kExitOk, "guest powered off (PSCI SYSTEM_OFF)"); };
@@ -66,7 +101,9 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
     sh.exit = [this](int code) {
         stop(code, "semihosting SYS_EXIT with status " + std::to_string(code));
     };
-    sh.warn = [](const std::string& s) { std::fprintf(stderr, "armsim: warning: %s\n", s.c_str()); };
+    sh.warn = [](const std::string& s) {
+        std::fprintf(stderr, "armsim: warning: %s\n", s.c_str());
+    };
     semihosting_ = std::make_unique<semihosting::Semihosting>(std::move(sh));
 
     for (cpu::Core* c : cores_) {
@@ -77,7 +114,9 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg) {
 
 Board::~Board() = default;
 
-uint64_t Board::ram_base() const { return virt::kRamBase; }
+uint64_t Board::ram_base() const {
+    return virt::kRamBase;
+}
 
 std::vector<uint64_t> Board::mpidrs() const {
     std::vector<uint64_t> v;
@@ -103,17 +142,32 @@ void Board::boot(uint64_t entry, uint64_t x0) {
 }
 
 void Board::stop(int exit_code, const std::string& reason) {
-    if (stopped_)
-        return; // the first reason wins
+    if (stopped_) return; // the first reason wins
     stopped_ = true;
     exit_code_ = exit_code;
     reason_ = reason;
+    // The calling core would otherwise run on to the end of its slice: every core leaves
+    // its run loop at the next instruction boundary, so the run ends where it was asked to.
+    for (cpu::Core* c : cores_)
+        c->stop_loop();
     sc_core::sc_stop();
 }
 
-int Board::run() {
-    sc_start();
-    console_.flush();
+int Board::run(uint64_t timeout_ps) {
+    if (timeout_ps) {
+        // Runs until the limit or until nothing is left to do, whichever comes first.
+        sc_start(sc_time::from_value(timeout_ps), SC_EXIT_ON_STARVATION);
+        // Stopped early with nothing left to do is a stall; with events still pending,
+        // the limit was reached.
+        if (!stopped_ && sc_pending_activity()) {
+            stopped_ = true;
+            exit_code_ = kExitInsnLimit;
+            reason_ = "reached the simulated-time limit (--timeout)";
+        }
+    } else {
+        sc_start();
+    }
+    console_.finish();
     if (!stopped_) {
         stopped_ = true;
         exit_code_ = kExitStalled;
@@ -122,27 +176,78 @@ int Board::run() {
     return exit_code_;
 }
 
-std::string Board::digest_line() const {
-    Fnv64 h;
-    std::string insns;
-    for (const cpu::Core* c : cores_) {
-        h.add_u64(c->retired());
-        h.add_u64(c->cycles());
-        if (!insns.empty())
-            insns += ',';
-        insns += std::to_string(c->retired());
+void Board::add_digest_part(std::string name, std::function<uint64_t()> part) {
+    digest_parts_.emplace_back(std::move(name), std::move(part));
+}
+
+// A hash of RAM contents, position-sensitive. Untouched RAM reads as zero pages, which
+// cost one compare per word and no allocation.
+uint64_t Board::ram_hash() const {
+    if (ram_hash_) return *ram_hash_;
+    const auto* p = reinterpret_cast<const uint64_t*>(ram_->data());
+    const size_t n = cfg_.ram_size / 8;
+    uint64_t h = 0x243f6a8885a308d3ull;
+    for (size_t i = 0; i < n; ++i) {
+        const uint64_t v = p[i];
+        if (__builtin_expect(v != 0, 0)) {
+            h ^= v + 0x9e3779b97f4a7c15ull + (uint64_t(i) << 6) + (h >> 2);
+            h *= 0xff51afd7ed558ccdull;
+        }
     }
+    ram_hash_ = h ^ (h >> 33);
+    return *ram_hash_;
+}
+
+namespace {
+uint64_t run_time_ps(const std::vector<cpu::Core*>& cores) {
     // Cores run ahead of the kernel's clock; the run ends at the furthest core's time.
     uint64_t ps = sc_time_stamp().value();
-    for (const cpu::Core* c : cores_)
+    for (const cpu::Core* c : cores)
         ps = std::max<uint64_t>(ps, c->now().value());
-    h.add_u64(ps);
+    return ps;
+}
+} // namespace
+
+uint64_t Board::digest() const {
+    Fnv64 h;
+    for (cpu::Core* c : cores_) {
+        h.add_u64(c->retired());
+        h.add_u64(c->cycles());
+        h.add_u64(c->exceptions_taken());
+        h.add_u64(c->powered());
+        const cpu::ArchState& st = c->st;
+        for (uint64_t x : st.x)
+            h.add_u64(x);
+        for (uint64_t v : {st.sp, st.pc, uint64_t(st.nzcv), uint64_t(st.daif), uint64_t(st.el),
+                           uint64_t(st.spsel), st.sp_el[0], st.sp_el[1], st.sp_el[2]})
+            h.add_u64(v);
+        for (unsigned r = 0; r < cpu::kNumSysRegs; ++r)
+            h.add_u64(c->sysreg(static_cast<cpu::SysReg>(r)));
+    }
+    h.add_u64(run_time_ps(cores_));
     h.add_u64(console_.hash());
+    h.add_u64(ram_hash());
+    h.add_u64(uart_->digest());
+    for (const auto& [name, part] : digest_parts_) {
+        h.add(name.data(), name.size());
+        h.add_u64(part());
+    }
     h.add_u64(static_cast<uint64_t>(exit_code_));
-    char buf[256];
+    return h.value();
+}
+
+std::string Board::digest_line() const {
+    std::string insns;
+    for (const cpu::Core* c : cores_) {
+        if (!insns.empty()) insns += ',';
+        insns += std::to_string(c->retired());
+    }
+    char buf[320];
     std::snprintf(buf, sizeof buf,
-                  "digest: insns=%s time=%" PRIu64 "ps uart=%016" PRIx64 " exit=%d run=%016" PRIx64,
-                  insns.c_str(), ps, console_.hash(), exit_code_, h.value());
+                  "digest: insns=%s time=%" PRIu64 "ps uart=%016" PRIx64 " ram=%016" PRIx64
+                  " exit=%d run=%016" PRIx64,
+                  insns.c_str(), run_time_ps(cores_), console_.hash(), ram_hash(), exit_code_,
+                  digest());
     return buf;
 }
 

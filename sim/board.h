@@ -7,7 +7,9 @@
 #include "models/cpu/core.h"
 #include "models/cpu/cost_table.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,15 +35,23 @@ struct BoardConfig {
     uint64_t seed = 0;
     uint64_t max_insns = 0;
     uint64_t quantum_cycles = 10000;
+    // Share (percent) of each quantum the seed may cut off, so synchronisation points move.
+    unsigned quantum_jitter = 0;
+    // Fine interleaving: cores take turns of 1..fine_slice cycles in a seeded order
+    // (0: off, quanta as above).
+    unsigned fine_slice = 0;
     uint64_t clock_hz = 1'000'000'000;
     cpu::CostTable costs = cpu::CostTable::unit();
+    std::FILE* console_out = stdout;
+    std::vector<uint8_t> serial_input; // bytes for the PL011's receive line
 };
 
 // Exit codes of a run (also documented in --help and README.md).
 enum ExitCode : int {
     kExitOk = 0,
     kExitBadInput = 1,
-    kExitInsnLimit = 3,
+    kExitCheckFailed = 2, // scenario expectations or a replayed digest
+    kExitInsnLimit = 3,   // --max-insns or --timeout
     kExitStalled = 4,
 };
 
@@ -56,12 +66,20 @@ public:
     // Starts core 0 at `entry` in EL2 with x0 = `x0`.
     void boot(uint64_t entry, uint64_t x0);
 
-    // Runs to the end; returns the exit code.
-    int run();
+    // Runs to the end (or to `timeout_ps` of simulated time, 0 = none); returns the exit
+    // code.
+    int run(uint64_t timeout_ps = 0);
     void stop(int exit_code, const std::string& reason) override;
 
     const std::string& stop_reason() const { return reason_; }
+    // The run digest: instructions per core, simulated time, console hash, RAM hash and a
+    // hash over everything (core state, devices, exit status).
     std::string digest_line() const;
+    uint64_t digest() const;
+    // Devices wired in by others (GIC, timers) add their state to the digest here.
+    void add_digest_part(std::string name, std::function<uint64_t()> part);
+    uart::Pl011& uart() { return *uart_; }
+    mem::Router& router() { return *router_; }
     uint64_t ram_base() const;
     uint64_t ram_size() const { return cfg_.ram_size; }
     cpu::Core& core(unsigned i) { return *cores_.at(i); }
@@ -80,6 +98,11 @@ private:
     std::vector<cpu::Core*> cores_;
     std::unique_ptr<psci::Psci> psci_;
     std::unique_ptr<semihosting::Semihosting> semihosting_;
+    std::unique_ptr<cpu::SlicePolicy> slicer_;
+    std::unique_ptr<sc_core::sc_module> serial_in_;
+    std::vector<std::pair<std::string, std::function<uint64_t()>>> digest_parts_;
+    uint64_t ram_hash() const; // computed once, at the end of the run
+    mutable std::optional<uint64_t> ram_hash_;
     bool stopped_ = false;
     int exit_code_ = 0;
     std::string reason_;

@@ -1,12 +1,22 @@
-// armsim: parse options, check the images, build the board, run, print the digest.
+// armsim: parse options, check the inputs, build the board, run, check, print the digest.
 #include "board.h"
-#include "dtb.h"
+#include "boot.h"
 #include "loader.h"
+#include "models/trace/chrome_json.h"
+#include "models/trace/tee.h"
+#include "models/trace/vcd.h"
+#include "models/uart/pl011.h"
 #include "options.h"
+#include "qemu_equivalent.h"
+#include "record.h"
+#include "scenario.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
 #include <systemc>
 
 #ifndef ARMSIM_VERSION
@@ -15,32 +25,43 @@
 
 namespace {
 
+using namespace armsim;
+using namespace armsim::sim;
+
 int fail(const std::string& msg) {
     std::fprintf(stderr, "armsim: error: %s\n", msg.c_str());
-    return armsim::sim::kExitBadInput;
+    return kExitBadInput;
 }
 
 void write_file(const std::string& path, const std::vector<uint8_t>& data) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    if (!out)
-        throw armsim::sim::ImageError("cannot write '" + path + "'");
+    out.write(reinterpret_cast<const char*>(data.data()),
+              static_cast<std::streamsize>(data.size()));
+    if (!out) throw ImageError("cannot write '" + path + "'");
 }
 
-// Where the DTB goes: the bottom of RAM when the image leaves room there (as QEMU does for
-// ELF images), otherwise the first 2 MiB boundary above the image.
-uint64_t place_dtb(const armsim::sim::Image& img, uint64_t ram_base, uint64_t ram_size,
-                   uint64_t dtb_size) {
-    if (img.lowest() >= ram_base + dtb_size)
-        return ram_base;
-    const uint64_t at = (img.highest() + (2u << 20) - 1) & ~uint64_t((2u << 20) - 1);
-    if (at + dtb_size > ram_base + ram_size)
-        throw armsim::sim::ImageError("no room in RAM for the device tree after the image");
-    return at;
-}
+// The trace sinks of --trace and --vcd, installed for the run.
+struct Tracing {
+    std::unique_ptr<trace::ChromeJsonSink> json;
+    std::unique_ptr<trace::VcdSink> vcd;
+    std::unique_ptr<trace::TeeSink> tee;
+
+    void open(const Options& opt) {
+        if (!opt.trace.empty()) json = std::make_unique<trace::ChromeJsonSink>(opt.trace);
+        if (!opt.vcd.empty()) vcd = std::make_unique<trace::VcdSink>(opt.vcd);
+        if (json && vcd) tee = std::make_unique<trace::TeeSink>(*json, *vcd);
+        trace::set_sink(tee    ? static_cast<trace::Sink*>(tee.get())
+                        : json ? static_cast<trace::Sink*>(json.get())
+                               : static_cast<trace::Sink*>(vcd.get()));
+    }
+    void close() {
+        trace::set_sink(nullptr);
+        if (json) json->close();
+        if (vcd) vcd->close();
+    }
+};
 
 int run(int argc, char* argv[]) {
-    using namespace armsim::sim;
     Options opt;
     try {
         opt = parse_options(argc, argv);
@@ -63,24 +84,46 @@ int run(int argc, char* argv[]) {
     bc.seed = opt.seed;
     bc.max_insns = opt.max_insns;
     bc.quantum_cycles = opt.quantum;
+    bc.quantum_jitter = opt.interleave == Interleave::Quantum ? opt.quantum_jitter : 0;
+    bc.fine_slice = opt.interleave == Interleave::Fine ? opt.fine_slice : 0;
     if (!opt.cpu_timing.empty()) {
-        if (std::string err = bc.costs.load(opt.cpu_timing); !err.empty())
-            return fail(err);
+        if (std::string err = bc.costs.load(opt.cpu_timing); !err.empty()) return fail(err);
     }
 
-    Image kernel;
-    std::vector<uint8_t> dtb;
+    // Every input is read and checked before anything is built or written.
+    BootPlan plan;
+    std::FILE* serial_out = nullptr;
     try {
-        if (!opt.kernel.empty()) {
-            kernel = load_elf(opt.kernel);
-            check_in_ram(kernel, 0x40000000, opt.mem);
+        plan = plan_boot(opt);
+        if (opt.serial_in == "-") {
+            bc.serial_input.assign(std::istreambuf_iterator<char>(std::cin),
+                                   std::istreambuf_iterator<char>());
+        } else if (!opt.serial_in.empty()) {
+            bc.serial_input = load_blob(opt.serial_in, "serial input").bytes;
         }
-        if (!opt.dtb.empty()) {
-            dtb = read_file(opt.dtb, "device tree");
-            if (std::string err = check_dtb(dtb); !err.empty())
-                return fail("device tree '" + opt.dtb + "': " + err);
+        if (!opt.dump_dtb.empty()) write_file(opt.dump_dtb, plan.dtb);
+        if (opt.qemu_equivalent) {
+            std::fputs(qemu_equivalent_json(opt, plan).c_str(), stdout);
+            return 0;
         }
+        if (opt.kernel.empty()) return 0;
+        if (!opt.serial_out.empty()) {
+            serial_out = std::fopen(opt.serial_out.c_str(), "w");
+            if (!serial_out)
+                throw ImageError("cannot write serial output file '" + opt.serial_out + "'");
+            bc.console_out = serial_out;
+        }
+        if (!opt.record.empty()) write_record(opt.record, opt, plan, ARMSIM_VERSION);
     } catch (const ImageError& e) {
+        return fail(e.what());
+    } catch (const UsageError& e) {
+        return fail(e.what());
+    }
+
+    Tracing tracing;
+    try {
+        tracing.open(opt);
+    } catch (const std::runtime_error& e) {
         return fail(e.what());
     }
 
@@ -88,36 +131,51 @@ int run(int argc, char* argv[]) {
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                             sc_core::SC_DO_NOTHING);
     Board board(bc);
-    if (dtb.empty()) {
-        DtbConfig dc;
-        dc.smp = opt.smp;
-        dc.ram_base = board.ram_base();
-        dc.ram_size = opt.mem;
-        dc.mpidrs = board.mpidrs();
-        dtb = build_dtb(dc);
-    }
-    try {
-        if (!opt.dump_dtb.empty())
-            write_file(opt.dump_dtb, dtb);
-        if (opt.kernel.empty())
-            return 0;
-        const uint64_t dtb_addr = place_dtb(kernel, board.ram_base(), opt.mem, dtb.size());
-        board.load(kernel);
-        board.write_ram(dtb_addr, dtb.data(), dtb.size());
-        board.boot(kernel.entry, dtb_addr);
-    } catch (const ImageError& e) {
-        return fail(e.what());
-    }
+    ConsoleChecks checks(opt.expect, opt.forbid, opt.stop_on);
+    uart::Pl011& uart = board.uart();
+    board.console().on_line([&](std::string_view line) {
+        if (auto* t = trace::sink()) t->instant(uart.now_ps(), "uart0", "console", line);
+        if (!checks.active()) return;
+        if (checks.line(line))
+            board.stop(kExitOk, "a console line matched --stop-on");
+        else if (checks.forbidden_seen())
+            board.stop(kExitCheckFailed, "a console line matched --forbid");
+    });
+    apply_boot(board, plan);
 
-    const int code = board.run();
+    int code = board.run(opt.timeout_ps);
+    tracing.close();
+    if (serial_out) std::fclose(serial_out);
     std::fprintf(stderr, "armsim: %s\n", board.stop_reason().c_str());
+    if (checks.has_checks()) {
+        const std::string failure = checks.failure();
+        if (!failure.empty()) {
+            std::fprintf(stderr, "armsim: scenario failed: %s\n", failure.c_str());
+            code = kExitCheckFailed;
+        } else if (code != kExitOk) {
+            std::fprintf(stderr, "armsim: scenario failed: the run ended with status %d (%s)\n",
+                         code, board.stop_reason().c_str());
+            code = kExitCheckFailed;
+        } else {
+            std::fprintf(stderr, "armsim: scenario passed: %s\n", checks.summary().c_str());
+        }
+    }
+    const uint64_t digest = board.digest();
     std::fprintf(stderr, "armsim: %s\n", board.digest_line().c_str());
+    if (!opt.record.empty()) append_record_digest(opt.record, digest);
+    if (!opt.expect_digest.empty() && opt.expect_digest != hex64(digest)) {
+        std::fprintf(stderr, "armsim: replay diverged: run digest %s, recorded %s\n",
+                     hex64(digest).c_str(), opt.expect_digest.c_str());
+        return kExitCheckFailed;
+    }
     return code;
 }
 
 } // namespace
 
-int sc_main(int argc, char* argv[]) { return run(argc, argv); }
+int sc_main(int argc, char* argv[]) {
+    return run(argc, argv);
+}
 
 int main(int argc, char* argv[]) {
     // SystemC prints a banner on its first use unless told not to; stdout is the guest's.

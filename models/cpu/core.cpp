@@ -106,6 +106,8 @@ void Core::thread() {
             uint64_t budget = qk_.until_sync().value() / period_.value();
             if (budget == 0)
                 budget = 1;
+            if (slice_policy_)
+                budget = slice_policy_->next_slice(cfg_.index, budget);
             // --max-insns bounds instructions plus exceptions taken, so a guest looping on a
             // fault still stops. Every one of them costs at least one cycle.
             const uint64_t steps = retired_ + exceptions_;

@@ -88,6 +88,7 @@ public:
     void set_insn_limit(uint64_t n) { insn_limit_ = n; }
     void set_peers(const std::vector<Core*>* peers) { peers_ = peers; }
     void set_psci_on_hvc(bool on) { psci_on_hvc_ = on; }
+    void set_slice_policy(SlicePolicy* p) { slice_policy_ = p; }
 
     // --- reset and power ------------------------------------------------------------------
     // Architectural reset into EL2 at `entry` (x0..x3 as given).
@@ -268,6 +269,7 @@ private:
     Semihosting* semihosting_ = nullptr;
     RunControl* run_control_ = nullptr;
     SysRegDevice* timer_ = nullptr;
+    SlicePolicy* slice_policy_ = nullptr;
     const std::vector<Core*>* peers_ = nullptr;
     bool psci_on_hvc_ = false;
     Mmu mmu_;

@@ -33,6 +33,16 @@ public:
     virtual void sysreg_write(Core& core, unsigned reg, uint64_t value) = 0;
 };
 
+// How long a core runs before it next synchronises with the rest of the system (temporal
+// decoupling). The board uses it to move synchronisation points under the seed and for
+// fine-grained interleaving; without one, a core runs to the next global quantum boundary.
+class SlicePolicy {
+public:
+    virtual ~SlicePolicy() = default;
+    // Cycles for the next slice of core `core` (>= 1); `to_boundary` is the default.
+    virtual uint64_t next_slice(unsigned core, uint64_t to_boundary) = 0;
+};
+
 // Run control: how a core ends the simulation.
 class RunControl {
 public:

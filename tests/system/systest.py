@@ -120,6 +120,9 @@ def cmd_bad_input(args):
         struct.pack_into("<QQ", b, phoff + 16, 0x10000000, 0x10000000)  # p_vaddr, p_paddr
         with open(outside, "wb") as f:
             f.write(b)
+        big = os.path.join(d, "big.bin")
+        with open(big, "wb") as f:
+            f.truncate(16 << 20)
         baddtb = os.path.join(d, "bad.dtb")
         with open(baddtb, "wb") as f:
             f.write(b"\xd0\x0d\xfe\xed" + b"\x00" * 60)
@@ -138,6 +141,43 @@ def cmd_bad_input(args):
             ("no kernel", [], r"no --kernel given"),
             ("malformed --dtb", ["--kernel", hello, "--dtb", baddtb], r"device tree .*"),
             ("missing config", ["--config", os.path.join(d, "x.cfg")], r"cannot open config"),
+            ("module overlapping the kernel",
+             ["--kernel", hello, "--module", f"{text},addr=0x40201000"],
+             r"module '.*notes.txt' \[0x40201000, 0x40201015\) overlaps the kernel image"),
+            ("two modules overlapping",
+             ["--kernel", hello, "--module", f"{text},addr=0x41000000",
+              "--module", f"{hello},addr=0x41000010"], r"overlaps module '.*notes.txt'"),
+            ("module outside RAM", ["--kernel", hello, "--module", f"{text},addr=0x60000000"],
+             r"does not fit in RAM \[0x40000000, 0x60000000\)"),
+            ("module too large for RAM", ["--kernel", hello, "--mem", "16M", "--module", big],
+             r"module '.*big.bin' \(16777216 bytes\) does not fit in RAM"),
+            ("missing module", ["--kernel", hello, "--module", os.path.join(d, "nope.bin")],
+             r"cannot open module .*No such file"),
+            ("module of an unknown domain", ["--kernel", hello, "--module", f"{text},domain=d1"],
+             r"no --domain named 'd1'"),
+            ("initrd with an ELF kernel", ["--kernel", hello, "--initrd", text],
+             r"--initrd needs a Linux Image or raw kernel"),
+            ("text file as kernel", ["--kernel", text], r"format=raw"),
+            ("bad regex", ["--kernel", hello, "--expect", "a(b"], r"bad regular expression"),
+        ]
+        for name, body in [("unknown-key.cfg", "kernel = ${images}/hello.elf\nfrobnicate = 1\n"),
+                           ("no-equals.cfg", "kernel ${images}/hello.elf\n"),
+                           ("bad-var.cfg", "kernel = ${imgs}/hello.elf\n"),
+                           ("missing-image.cfg", "kernel = nowhere/hello.elf\n"),
+                           ("bad-pattern.cfg", "kernel = ${images}/hello.elf\nforbid = [a-\n")]:
+            with open(os.path.join(d, name), "w") as f:
+                f.write(body)
+        cases += [
+            ("scenario with an unknown key", ["--config", os.path.join(d, "unknown-key.cfg")],
+             r"unknown-key.cfg' line 2: unknown option 'frobnicate'"),
+            ("scenario line without '='", ["--config", os.path.join(d, "no-equals.cfg")],
+             r"line 1: expected 'key = value'"),
+            ("scenario with an unknown variable", ["--config", os.path.join(d, "bad-var.cfg")],
+             r"line 1: unknown variable '\$\{imgs\}'"),
+            ("scenario with a missing image", ["--config", os.path.join(d, "missing-image.cfg")],
+             r"cannot open kernel '.*/nowhere/hello.elf'"),
+            ("scenario with a bad pattern", ["--config", os.path.join(d, "bad-pattern.cfg")],
+             r"--forbid: bad regular expression"),
         ]
         for name, argv, pattern in cases:
             rc, out, err = run([args.armsim] + argv)
@@ -153,6 +193,113 @@ def cmd_bad_input(args):
             if out:
                 fail(f"{name}: printed to stdout: {out!r}")
             print(f"ok: {name}: exit {rc}: {lines[0]}")
+
+
+def cmd_scenario(args):
+    """A scenario passes on armsim (and, with --qemu-too, through tools/run-on-qemu)."""
+    cfg = os.path.join(args.repo, "scenarios", args.name, "scenario.cfg")
+    env = dict(os.environ, ARMSIM_IMAGES=args.images)
+    if args.on_qemu:
+        cmd = [sys.executable, os.path.join(args.repo, "tools", "run-on-qemu"),
+               "--armsim", args.armsim, "--qemu", args.qemu, cfg]
+    else:
+        cmd = [args.armsim, "--config", cfg]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, env=env)
+    err = p.stderr.decode(errors="replace")
+    if p.returncode != 0:
+        fail(f"{' '.join(cmd)} exited {p.returncode}:\n{err}")
+    if "scenario passed" not in err:
+        fail(f"no 'scenario passed' line:\n{err}")
+    print(f"ok: {args.name} passed on {'QEMU' if args.on_qemu else 'armsim'}")
+
+
+def cmd_scenario_checks(args):
+    """expect / forbid / stop-on / timeout decide the exit status, with one clear line."""
+    hello = os.path.join(args.images, "hello.elf")
+    bench = os.path.join(args.images, "bench_cpu.elf")
+    probe = os.path.join(args.images, "boot_info.elf")  # prints several lines
+    greeting = "^Hello from EL2"
+    cases = [
+        ("all expected lines", [hello, "--expect", greeting, "--expect", "dummy-virt$"], 0,
+         r"scenario passed: 2/2 expected patterns matched"),
+        ("a missing line", [hello, "--expect", greeting, "--expect", "^Goodbye"], 2,
+         r"scenario failed: no console line matched /\^Goodbye/"),
+        ("a forbidden line", [hello, "--forbid", "EL2"], 2,
+         r'scenario failed: forbidden /EL2/ matched "Hello from EL2 on linux,dummy-virt"'),
+        ("stop-on ends a run early", [probe, "--stop-on", "^entry", "--expect", "."], 0,
+         r"a console line matched --stop-on"),
+        ("a timeout fails", [bench, "--timeout", "20us", "--expect", "checksum"], 2,
+         r"scenario failed: no console line matched /checksum/"),
+        ("a timeout without checks", [bench, "--timeout", "20us"], 3,
+         r"simulated-time limit"),
+    ]
+    for name, argv, want_rc, pattern in cases:
+        rc, out, err = run([args.armsim, "--kernel"] + argv)
+        if rc != want_rc:
+            fail(f"{name}: exit {rc}, expected {want_rc}:\n{err}")
+        if not re.search(pattern, err):
+            fail(f"{name}: stderr does not match {pattern!r}:\n{err}")
+        if "--stop-on" in argv and len(out.splitlines()) != 1:
+            fail(f"{name}: the run went on after the stop-on line:\n{out}")
+        print(f"ok: {name}: exit {rc}")
+
+
+# Boot-protocol cases: the same files on QEMU (through tools/run-on-qemu, which asks armsim for
+# the equivalent command line) and on armsim must print the same thing.
+def boot_cases(images, d):
+    def blob(name, size, seed):
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            f.write(bytes((i * 7 + seed) & 0xff for i in range(size)))
+        return path
+    dom0 = blob("dom0.bin", 3000, 1)
+    ramdisk = blob("ramdisk.cpio", 70000, 2)
+    domu = blob("domu.bin", 1234, 3)
+    elf = os.path.join(images, "boot_info.elf")
+    image = os.path.join(images, "boot_info.bin")
+    raw = os.path.join(images, "boot_info_raw.bin")
+    return [
+        ("ELF + dom0 kernel and ramdisk modules (guest-loader)",
+         ["--kernel", elf, "--module", f"{dom0},bootargs=console=hvc0 root=/dev/ram0,,rw",
+          "--module", ramdisk]),
+        ("Linux Image + initrd + append, 2 cores, 256M",
+         ["--kernel", image, "--initrd", ramdisk, "--append", "console=ttyAMA0 earlycon",
+          "--smp", "2", "--mem", "256M"]),
+        ("Image + initrd + a module, 1G",
+         ["--kernel", image, "--initrd", ramdisk, "--mem", "1G",
+          "--module", f"{dom0},compatible=kernel"]),
+        ("raw binary at RAM + 0x80000",
+         ["--kernel", f"{raw},format=raw", "--append", "raw boot"]),
+        ("hypervisor command line and a dom0less domain (armsim's DTB on QEMU)",
+         ["--kernel", elf, "--hyp-append", "console=dtuart dom0_mem=128M",
+          "--append", "dom0 args", "--module", dom0, "--domain", "domU1,memory=64M,cpus=2",
+          "--module", f"{domu},domain=domU1,bootargs=console=hvc0",
+          "--module", f"{ramdisk},domain=domU1,addr=0x50000000"]),
+    ]
+
+
+def cmd_boot_protocol(args):
+    tool = os.path.join(args.repo, "tools", "run-on-qemu")
+    with tempfile.TemporaryDirectory() as d:
+        for name, argv in boot_cases(args.images, d):
+            rc, out, err = run([args.armsim] + argv)
+            if rc != 0:
+                fail(f"{name}: armsim exited {rc}:\n{err}")
+            qrc, qout, qerr = run([sys.executable, tool, "--armsim", args.armsim, "--qemu",
+                                   args.qemu] + argv, timeout=120)
+            if qrc != 0:
+                fail(f"{name}: run-on-qemu exited {qrc}:\n{qerr}")
+            if "--kernel" in argv and argv[argv.index("--kernel") + 1].endswith(".elf"):
+                # The one documented difference: QEMU enters ELF images with x0 = 0,
+                # armsim with x0 = the DTB address.
+                if "x0=dtb " not in out or "x0=0 " not in qout:
+                    fail(f"{name}: x0 lines unexpected:\n{out}\n{qout}")
+                qout = qout.replace("x0=0 ", "x0=dtb ", 1)
+            if out != qout:
+                fail(f"{name}: outputs differ\n--- qemu\n{qout}--- armsim\n{out}")
+            if "module" in " ".join(argv) and "module 0x" not in out:
+                fail(f"{name}: no module reported:\n{out}")
+            print(f"ok: {name}: {len(out.splitlines())} identical lines")
 
 
 def main():
@@ -173,9 +320,16 @@ def main():
     p = sub.add_parser("dtc")
     p.add_argument("--dtc", default="dtc")
     sub.add_parser("bad-input")
+    sub.add_parser("scenario-checks")
+    sub.add_parser("boot-protocol")
+    p = sub.add_parser("scenario")
+    p.add_argument("name")
+    p.add_argument("--on-qemu", action="store_true")
     args = ap.parse_args()
+    args.repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     {"expect": cmd_expect, "compare-qemu": cmd_compare_qemu, "determinism": cmd_determinism,
-     "dtc": cmd_dtc, "bad-input": cmd_bad_input}[args.cmd](args)
+     "dtc": cmd_dtc, "bad-input": cmd_bad_input, "scenario-checks": cmd_scenario_checks,
+     "boot-protocol": cmd_boot_protocol, "scenario": cmd_scenario}[args.cmd](args)
 
 
 if __name__ == "__main__":

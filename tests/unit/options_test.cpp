@@ -33,8 +33,8 @@ TEST(Options, Defaults) {
 }
 
 TEST(Options, Values) {
-    const Options o = parse({"--kernel", "k", "--smp", "4", "--mem", "1G", "--seed", "0x2a",
-                             "--max-insns", "1000"});
+    const Options o = parse(
+        {"--kernel", "k", "--smp", "4", "--mem", "1G", "--seed", "0x2a", "--max-insns", "1000"});
     EXPECT_EQ(o.smp, 4u);
     EXPECT_EQ(o.mem, 1ull << 30);
     EXPECT_EQ(o.seed, 42u);
@@ -56,4 +56,59 @@ TEST(Options, Rejects) {
 TEST(Options, HelpNeedsNothingElse) {
     EXPECT_TRUE(parse({"--help"}).help);
     EXPECT_TRUE(parse({"--version"}).version);
+}
+
+TEST(Options, BootOptions) {
+    const Options o = parse({"--kernel", "xen.elf", "--hyp-append", "console=dtuart", "--append",
+                             "root=/dev/ram", "--module", "dom0,bootargs=a,,b", "--module",
+                             "domu,domain=d1", "--domain", "d1,memory=32M"});
+    EXPECT_EQ(o.kernel, "xen.elf");
+    EXPECT_EQ(o.hyp_append, "console=dtuart");
+    EXPECT_EQ(o.append, "root=/dev/ram");
+    ASSERT_EQ(o.modules.size(), 2u);
+    EXPECT_EQ(*o.modules[0].bootargs, "a,b");
+    EXPECT_EQ(o.modules[1].domain, "d1");
+    ASSERT_EQ(o.domains.size(), 1u);
+    EXPECT_EQ(o.domains[0].memory, 32ull << 20);
+}
+
+TEST(Options, RunControl) {
+    Options o =
+        parse({"--kernel", "k", "--interleave", "fine:7", "--timeout", "3ms", "--quantum-jitter",
+               "0", "--expect", "a.*b", "--expect", "c", "--forbid", "panic", "--stop-on", "done"});
+    EXPECT_EQ(o.interleave, Interleave::Fine);
+    EXPECT_EQ(o.fine_slice, 7u);
+    EXPECT_EQ(o.timeout_ps, 3'000'000'000ull);
+    EXPECT_EQ(o.quantum_jitter, 0u);
+    EXPECT_EQ(o.expect.size(), 2u);
+    EXPECT_EQ(o.forbid.size(), 1u);
+    EXPECT_EQ(o.stop_on.size(), 1u);
+    EXPECT_EQ(parse({"--kernel", "k", "--interleave", "fine"}).fine_slice, 4u);
+    EXPECT_EQ(parse({"--kernel", "k"}).interleave, Interleave::Quantum);
+    EXPECT_THROW(parse({"--kernel", "k", "--interleave", "fine:0"}), UsageError);
+    EXPECT_THROW(parse({"--kernel", "k", "--interleave", "coarse"}), UsageError);
+    EXPECT_THROW(parse({"--kernel", "k", "--quantum-jitter", "95"}), UsageError);
+    EXPECT_THROW(parse({"--kernel", "k", "--expect", "(unclosed"}), UsageError);
+    EXPECT_THROW(parse({"--kernel", "k", "--config", "a.cfg", "--replay", "b.rec"}), UsageError);
+}
+
+TEST(Options, EffectiveOptionsForRecordsAreAbsoluteAndSorted) {
+    const Options o = parse({"--kernel", "k.elf", "--seed", "9", "--trace", "t.json"});
+    bool saw_kernel = false, saw_seed = false;
+    std::string prev;
+    for (const auto& [key, value] : o.effective) {
+        EXPECT_LE(prev, key);
+        prev = key;
+        EXPECT_NE(key, "trace"); // observation is not part of a run's identity
+        if (key == "kernel") {
+            saw_kernel = true;
+            EXPECT_EQ(value.front(), '/');
+        }
+        if (key == "seed") {
+            saw_seed = true;
+            EXPECT_EQ(value, "9");
+        }
+    }
+    EXPECT_TRUE(saw_kernel);
+    EXPECT_TRUE(saw_seed);
 }
