@@ -1,9 +1,11 @@
 #include "board.h"
 
+#include "models/gic/gic.h"
 #include "models/mem/ram.h"
 #include "models/mem/router.h"
 #include "models/psci/psci.h"
 #include "models/semihosting/semihosting.h"
+#include "models/timer/generic_timer.h"
 #include "models/uart/pl011.h"
 #include "serial_input.h"
 #include "virt_map.h"
@@ -65,6 +67,35 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg), console_(cfg.console_out) {
     router_->map("uart0", virt::kUartBase, virt::kUartSize);
     router_->init.bind(uart_->socket);
 
+    // GIC-400: its four frames at QEMU's addresses, decoded over the sizes QEMU's model
+    // gives them (the rest of each 64 KiB window answers nothing, as on QEMU).
+    gic::GicConfig gc;
+    gc.num_cpus = cfg.smp;
+    gic_ = std::make_unique<gic::Gic400>("gic", gc);
+    router_->map("gicd", virt::kGicdBase, gic::Gic400::kDistSize);
+    router_->init.bind(gic_->dist);
+    router_->map("gicc", virt::kGiccBase, gic::Gic400::kCpuSize);
+    router_->init.bind(gic_->cpu);
+    router_->map("gich", virt::kGichBase, gic::Gic400::kHypSize);
+    router_->init.bind(gic_->hyp);
+    router_->map("gicv", virt::kGicvBase, gic::Gic400::kVcpuSize);
+    router_->init.bind(gic_->vcpu);
+    gic_->on_output([this](unsigned c, gic::Output line, bool level) {
+        static constexpr cpu::IrqLine kLines[] = {cpu::IrqLine::Irq, cpu::IrqLine::Fiq,
+                                                  cpu::IrqLine::VIrq, cpu::IrqLine::VFiq};
+        cores_[c]->set_line(kLines[static_cast<unsigned>(line)], level);
+    });
+    uart_->on_irq([this](bool level) { gic_->set_spi(virt::kUartSpi, level); });
+
+    // Generic timers: outputs to their PPIs, event streams to the cores' WFE.
+    timer::TimerConfig tc;
+    tc.num_cpus = cfg.smp;
+    tc.frequency_hz = cfg.cntfrq_hz;
+    timer_ = std::make_unique<timer::GenericTimer>("timer", tc);
+    timer_->on_irq(
+        [this](unsigned c, unsigned intid, bool level) { gic_->set_ppi(c, intid, level); });
+    timer_->on_event([this](unsigned c) { cores_[c]->send_event(); });
+
     for (unsigned i = 0; i < cfg.smp; ++i) {
         cpu::CoreConfig cc;
         cc.index = i;
@@ -77,6 +108,7 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg), console_(cfg.console_out) {
         core->bus.bind(router_->targ);
         core->set_run_control(this);
         core->set_insn_limit(cfg.max_insns);
+        core->set_timer_sysregs(timer_.get());
         cores_.push_back(core.get());
         core_storage_.push_back(std::move(core));
     }

@@ -23,6 +23,12 @@ class Pl011;
 namespace armsim::psci {
 class Psci;
 }
+namespace armsim::gic {
+class Gic400;
+}
+namespace armsim::timer {
+class GenericTimer;
+}
 namespace armsim::semihosting {
 class Semihosting;
 }
@@ -41,6 +47,7 @@ struct BoardConfig {
     // (0: off, quanta as above).
     unsigned fine_slice = 0;
     uint64_t clock_hz = 1'000'000'000;
+    uint64_t cntfrq_hz = 62'500'000; // generic timer counter frequency (virt::kCntFrq)
     cpu::CostTable costs = cpu::CostTable::unit();
     std::FILE* console_out = stdout;
     std::vector<uint8_t> serial_input; // bytes for the PL011's receive line
@@ -85,6 +92,8 @@ public:
     cpu::Core& core(unsigned i) { return *cores_.at(i); }
     unsigned num_cores() const { return static_cast<unsigned>(cores_.size()); }
     Console& console() { return console_; }
+    gic::Gic400& gic() { return *gic_; }
+    timer::GenericTimer& timer() { return *timer_; }
     std::vector<uint64_t> mpidrs() const;
 
 private:
@@ -94,6 +103,8 @@ private:
     std::unique_ptr<mem::Router> router_;
     std::unique_ptr<mem::Ram> ram_;
     std::unique_ptr<uart::Pl011> uart_;
+    std::unique_ptr<gic::Gic400> gic_;
+    std::unique_ptr<timer::GenericTimer> timer_;
     std::vector<std::unique_ptr<cpu::Core>> core_storage_;
     std::vector<cpu::Core*> cores_;
     std::unique_ptr<psci::Psci> psci_;

@@ -203,6 +203,10 @@ public:
     void pmu_set_cycles(uint64_t v);
     uint64_t timer_sysreg_read(SysReg r);
     void timer_sysreg_write(SysReg r, uint64_t v);
+    // Traps the MRS/MSR being executed (EC 0x18 with its ISS) to EL2, or with target_el 0 to
+    // where a trap from this EL goes by default (EL1, or EL2 when HCR_EL2.TGE routes EL0
+    // there). For devices serving registers with access controls of their own (the timer).
+    [[noreturn]] void trap_sysreg_access(unsigned target_el);
 
 private:
     friend void decode_stub(Core&, uint32_t);
@@ -274,6 +278,9 @@ private:
     bool psci_on_hvc_ = false;
     Mmu mmu_;
     std::set<uint32_t> warned_keys_;
+    uint32_t sysreg_key_ = 0; // the MRS/MSR being executed, for trap_sysreg_access
+    uint8_t sysreg_rt_ = 0;
+    bool sysreg_is_read_ = false;
     uint64_t pmu_cycle_origin_ = 0, pmu_frozen_ = 0;
 
     // Time.

@@ -25,12 +25,16 @@ public:
     virtual void call(Core& core) = 0;
 };
 
-// System-register accesses served by another model (the generic timer serves CNT*).
+// System-register accesses served by another model (the generic timer serves CNT*). The
+// device may refuse an access with Core::trap_sysreg_access (a trapped MRS/MSR) or
+// Core::undefined().
 class SysRegDevice {
 public:
     virtual ~SysRegDevice() = default;
     virtual uint64_t sysreg_read(Core& core, unsigned reg) = 0;
     virtual void sysreg_write(Core& core, unsigned reg, uint64_t value) = 0;
+    // The core was reset (power-on, PSCI CPU_ON): its registers take their reset values.
+    virtual void core_reset(Core& core) { (void)core; }
 };
 
 // How long a core runs before it next synchronises with the rest of the system (temporal

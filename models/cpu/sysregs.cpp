@@ -313,6 +313,11 @@ void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
         raise(trap_el2);
 }
 
+void Core::trap_sysreg_access(unsigned target_el) {
+    raise(Exception{Ec::SysRegTrap, sysreg_iss(sysreg_key_, sysreg_rt_, sysreg_is_read_),
+                    static_cast<uint8_t>(target_el)});
+}
+
 void Core::unknown_sysreg(uint32_t key, bool read) {
     // Architecturally UNDEFINED; say so once per encoding, since a guest stuck in its
     // undefined-instruction handler is otherwise hard to diagnose.
@@ -332,7 +337,12 @@ uint64_t Core::sysreg_read(uint32_t key, unsigned rt) {
         unknown_sysreg(key, true);
     check_sysreg_access(r, key, rt, true);
     const SysRegInfo& info = sysreg_info(r);
-    return info.read ? info.read(*this, r) : sr_[static_cast<unsigned>(r)];
+    if (!info.read)
+        return sr_[static_cast<unsigned>(r)];
+    sysreg_key_ = key;
+    sysreg_rt_ = static_cast<uint8_t>(rt);
+    sysreg_is_read_ = true;
+    return info.read(*this, r);
 }
 
 void Core::sysreg_write(uint32_t key, unsigned rt, uint64_t value) {
@@ -341,6 +351,9 @@ void Core::sysreg_write(uint32_t key, unsigned rt, uint64_t value) {
         unknown_sysreg(key, false);
     check_sysreg_access(r, key, rt, false);
     const SysRegInfo& info = sysreg_info(r);
+    sysreg_key_ = key;
+    sysreg_rt_ = static_cast<uint8_t>(rt);
+    sysreg_is_read_ = false;
     if (info.write)
         info.write(*this, r, value);
     else
