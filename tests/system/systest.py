@@ -11,10 +11,12 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 QEMU_MACHINE = ["-M", "virt,gic-version=2,virtualization=on", "-cpu", "cortex-a57",
                 "-nographic", "-no-reboot"]
 DIGEST_RE = re.compile(r"^armsim: digest: .*run=([0-9a-f]{16})$", re.M)
+DIGEST_FIELDS_RE = re.compile(r"^armsim: digest: insns=([0-9,]+) time=([0-9]+)ps", re.M)
 
 
 def run(cmd, timeout=60):
@@ -37,15 +39,26 @@ def armsim(args, image=None, extra=()):
 
 def cmd_expect(args):
     extra = ["--smp", str(args.smp)]
+    t0 = time.perf_counter()
     rc, out, err = armsim(args, args.image, extra)
+    host = time.perf_counter() - t0
     want = args.stdout.encode().decode("unicode_escape")
     if rc != 0:
         fail(f"exit status {rc}, stderr:\n{err}")
     if out != want:
         fail(f"stdout {out!r}, expected {want!r}")
-    if not DIGEST_RE.search(err):
+    m = DIGEST_FIELDS_RE.search(err)
+    if not DIGEST_RE.search(err) or not m:
         fail(f"no run digest on stderr:\n{err}")
-    print(f"ok: {args.image} printed {out!r} and exited 0")
+    insns = sum(int(x) for x in m.group(1).split(","))
+    sim_ps = int(m.group(2))
+    # Idle time must be skipped, not executed: bound the instructions, require the time.
+    if args.max_total_insns and insns > args.max_total_insns:
+        fail(f"{insns} instructions retired, more than {args.max_total_insns}")
+    if args.min_time_ps and sim_ps < args.min_time_ps:
+        fail(f"simulated time {sim_ps} ps, less than {args.min_time_ps}")
+    print(f"ok: {args.image} printed {out!r} and exited 0 "
+          f"({insns} instructions, {sim_ps / 1e12:.6f} s simulated, {host:.3f} s host)")
 
 
 def qemu_run(args, image, smp=1):
@@ -312,6 +325,8 @@ def main():
     p.add_argument("image")
     p.add_argument("--stdout", required=True)
     p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--max-total-insns", type=int, default=0)
+    p.add_argument("--min-time-ps", type=int, default=0)
     p = sub.add_parser("compare-qemu")
     p.add_argument("image")
     p.add_argument("--smp", type=int, default=1)
