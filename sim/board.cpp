@@ -6,6 +6,7 @@
 #include "models/psci/psci.h"
 #include "models/semihosting/semihosting.h"
 #include "models/timer/generic_timer.h"
+#include "models/trace/trace.h"
 #include "models/uart/pl011.h"
 #include "serial_input.h"
 #include "virt_map.h"
@@ -13,6 +14,8 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace armsim::sim {
 
@@ -123,9 +126,7 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg), console_(cfg.console_out) {
 
     psci::Psci::Hooks ph;
     ph.system_off = [this] { stop(kExitOk, "guest powered off (PSCI SYSTEM_OFF)"); };
-    ph.system_reset = [this] {
-        stop(kExitOk, "guest requested a reset (PSCI SYSTEM_RESET), treated as power-off");
-    };
+    ph.system_reset = [this] { request_reset(); };
     psci_ = std::make_unique<psci::Psci>(cores_, std::move(ph));
 
     semihosting::Semihosting::Hooks sh;
@@ -186,18 +187,24 @@ void Board::stop(int exit_code, const std::string& reason) {
 }
 
 int Board::run(uint64_t timeout_ps) {
-    if (timeout_ps) {
-        // Runs until the limit or until nothing is left to do, whichever comes first.
-        sc_start(sc_time::from_value(timeout_ps), SC_EXIT_ON_STARVATION);
-        // Stopped early with nothing left to do is a stall; with events still pending,
-        // the limit was reached.
-        if (!stopped_ && sc_pending_activity()) {
-            stopped_ = true;
-            exit_code_ = kExitInsnLimit;
-            reason_ = "reached the simulated-time limit (--timeout)";
+    for (;;) {
+        if (timeout_ps) {
+            // Runs until the limit or until nothing is left to do, whichever comes first.
+            const uint64_t now = sc_time_stamp().value();
+            if (now < timeout_ps)
+                sc_start(sc_time::from_value(timeout_ps - now), SC_EXIT_ON_STARVATION);
+            // Stopped early with nothing left to do is a stall; with events still pending,
+            // the limit was reached.
+            if (!stopped_ && !reset_requested_ && (sc_pending_activity() || now >= timeout_ps)) {
+                stopped_ = true;
+                exit_code_ = kExitInsnLimit;
+                reason_ = "reached the simulated-time limit (--timeout)";
+            }
+        } else {
+            sc_start();
         }
-    } else {
-        sc_start();
+        if (!reset_requested_ || stopped_) break;
+        system_reset();
     }
     console_.finish();
     if (!stopped_) {
@@ -208,23 +215,105 @@ int Board::run(uint64_t timeout_ps) {
     return exit_code_;
 }
 
+// PSCI SYSTEM_RESET (DEN 0022D 5.11): the caller does not return. Every core leaves its
+// run loop at the next instruction boundary and the kernel pauses; run() then resets the
+// machine and carries on.
+void Board::request_reset() {
+    if (stopped_ || reset_requested_) return;
+    reset_requested_ = true;
+    for (cpu::Core* c : cores_)
+        c->stop_loop();
+    sc_pause();
+}
+
+// What a reset does here, as on QEMU: every core powers off and the boot core starts
+// again at the image's entry; devices go back to their reset state; the images and the
+// device tree are loaded again (a guest may have overwritten them). The rest of RAM keeps
+// its contents, and simulated time goes on.
+void Board::system_reset() {
+    reset_requested_ = false;
+    ++resets_;
+    for (cpu::Core* c : cores_)
+        c->force_power_off();
+    // A core stops at its next synchronisation point, at most one quantum away.
+    const sc_time step = sc_time(1, SC_SEC) / double(cfg_.clock_hz) * double(cfg_.quantum_cycles);
+    for (unsigned i = 0; i < 64 && !stopped_; ++i) {
+        if (std::none_of(cores_.begin(), cores_.end(), [](cpu::Core* c) { return c->powered(); }))
+            break;
+        sc_start(step, SC_EXIT_ON_STARVATION);
+    }
+    uart_->reset();
+    for (const auto& hook : reset_hooks_)
+        hook();
+    code_->invalidate_all();
+    if (auto* t = trace::sink())
+        t->instant(sc_time_stamp().value(), "board", "psci", "system reset", {{"resets", resets_}});
+    if (reboot_ && !stopped_) reboot_();
+}
+
 void Board::add_digest_part(std::string name, std::function<uint64_t()> part) {
     digest_parts_.emplace_back(std::move(name), std::move(part));
 }
 
-// A hash of RAM contents, position-sensitive. Untouched RAM reads as zero pages, which
-// cost one compare per word and no allocation.
+namespace {
+
+// Hashes the non-zero 64-bit words of [p, p + words), position-sensitive (`base` is the
+// index of p[0]). Zero words contribute nothing, so pages known to be zero can be skipped
+// without changing the result.
+void hash_words(uint64_t& h, const uint64_t* p, size_t words, size_t base) {
+    for (size_t i = 0; i < words; ++i) {
+        const uint64_t v = p[i];
+        if (__builtin_expect(v != 0, 0)) {
+            h ^= v + 0x9e3779b97f4a7c15ull + (uint64_t(base + i) << 6) + (h >> 2);
+            h *= 0xff51afd7ed558ccdull;
+        }
+    }
+}
+
+// Pages of an anonymous mapping that were never touched are neither present nor swapped
+// out (/proc/self/pagemap bits 63 and 62) and read as zero: only the others need reading.
+// Returns false when pagemap cannot be read (then everything is scanned).
+bool touched_pages(const void* base, size_t pages, std::vector<bool>& touched) {
+    const int fd = ::open("/proc/self/pagemap", O_RDONLY);
+    if (fd < 0) return false;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    touched.assign(pages, false);
+    std::vector<uint64_t> entries(4096);
+    const uint64_t first = reinterpret_cast<uintptr_t>(base) / uint64_t(page);
+    for (size_t done = 0; done < pages;) {
+        const size_t n = std::min(entries.size(), pages - done);
+        const ssize_t got = ::pread(fd, entries.data(), n * 8, off_t((first + done) * 8));
+        if (got != ssize_t(n * 8)) {
+            ::close(fd);
+            return false;
+        }
+        for (size_t i = 0; i < n; ++i)
+            touched[done + i] = (entries[i] >> 62) != 0;
+        done += n;
+    }
+    ::close(fd);
+    return true;
+}
+
+} // namespace
+
+// A hash of RAM contents. Untouched RAM is skipped through pagemap, so a large --mem costs
+// only what the guest used; the result is the same as hashing every word.
 uint64_t Board::ram_hash() const {
     if (ram_hash_) return *ram_hash_;
     const auto* p = reinterpret_cast<const uint64_t*>(ram_->data());
-    const size_t n = cfg_.ram_size / 8;
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t words_per_page = page / 8;
+    const size_t pages = (cfg_.ram_size + page - 1) / page;
     uint64_t h = 0x243f6a8885a308d3ull;
-    for (size_t i = 0; i < n; ++i) {
-        const uint64_t v = p[i];
-        if (__builtin_expect(v != 0, 0)) {
-            h ^= v + 0x9e3779b97f4a7c15ull + (uint64_t(i) << 6) + (h >> 2);
-            h *= 0xff51afd7ed558ccdull;
-        }
+    std::vector<bool> touched;
+    if (reinterpret_cast<uintptr_t>(p) % page == 0 && cfg_.ram_size % page == 0 &&
+        touched_pages(p, pages, touched)) {
+        for (size_t i = 0; i < pages; ++i)
+            if (touched[i])
+                hash_words(h, p + i * words_per_page, words_per_page, i * words_per_page);
+    } else {
+        hash_words(h, p, cfg_.ram_size / 8, 0);
     }
     ram_hash_ = h ^ (h >> 33);
     return *ram_hash_;

@@ -74,8 +74,13 @@ public:
     void boot(uint64_t entry, uint64_t x0);
 
     // Runs to the end (or to `timeout_ps` of simulated time, 0 = none); returns the exit
-    // code.
+    // code. A PSCI SYSTEM_RESET powers every core off, resets the devices and calls the
+    // reboot function (which re-loads the images and starts core 0) without leaving run().
     int run(uint64_t timeout_ps = 0);
+    void on_reboot(std::function<void()> fn) { reboot_ = std::move(fn); }
+    // Devices wired in by others (GIC, timers) reset themselves here on SYSTEM_RESET.
+    void add_reset_hook(std::function<void()> fn) { reset_hooks_.push_back(std::move(fn)); }
+    unsigned resets() const { return resets_; }
     void stop(int exit_code, const std::string& reason) override;
 
     const std::string& stop_reason() const { return reason_; }
@@ -112,6 +117,12 @@ private:
     std::unique_ptr<cpu::SlicePolicy> slicer_;
     std::unique_ptr<sc_core::sc_module> serial_in_;
     std::vector<std::pair<std::string, std::function<uint64_t()>>> digest_parts_;
+    void request_reset();
+    void system_reset();
+    std::function<void()> reboot_;
+    std::vector<std::function<void()>> reset_hooks_;
+    bool reset_requested_ = false;
+    unsigned resets_ = 0;
     uint64_t ram_hash() const; // computed once, at the end of the run
     mutable std::optional<uint64_t> ram_hash_;
     bool stopped_ = false;

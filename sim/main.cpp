@@ -142,6 +142,7 @@ int run(int argc, char* argv[]) {
             board.stop(kExitCheckFailed, "a console line matched --forbid");
     });
     apply_boot(board, plan);
+    board.on_reboot([&] { apply_boot(board, plan); });
 
     int code = board.run(opt.timeout_ps);
     tracing.close();

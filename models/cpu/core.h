@@ -96,6 +96,12 @@ public:
     // PSCI CPU_ON: reset and start at `entry` in `el` with x0 = context.
     void power_on(uint64_t entry, unsigned el, uint64_t context);
     void power_off(); // called by the core's own thread (PSCI CPU_OFF)
+    // Powers the core off from outside its thread (system reset): it stops at its next
+    // instruction boundary, or wakes from WFI/WFE to do so.
+    void force_power_off() {
+        power_off();
+        wake_ev_.notify(sc_core::SC_ZERO_TIME);
+    }
     void standby();   // wait for an interrupt, like WFI without its traps (PSCI CPU_SUSPEND)
     bool powered() const { return powered_; }
 

@@ -2,6 +2,7 @@
 // References: ARM DDI 0487 D1.10 (exception entry), D1.11 (exception return),
 // D1.13 (asynchronous exception routing and masking), D13.2.37 (ESR_ELx).
 #include "core.h"
+#include "models/trace/trace.h"
 #include "regbits.h"
 
 namespace armsim::cpu {
@@ -111,6 +112,12 @@ void Core::take_exception(Exception e, ExcKind kind) {
     ++exceptions_;
     invalidate_fetch();
     attention_ = true;
+    if (auto* t = trace::sink()) {
+        static constexpr const char* kKind[] = {"sync", "irq", "fiq", "serror"};
+        t->instant(now().value(), name(), "exception", kKind[static_cast<unsigned>(kind)],
+                   {{"ec", static_cast<uint64_t>(e.ec)}, {"from_el", from}, {"to_el", target},
+                    {"elr", e.return_pc}});
+    }
 }
 
 void Core::exception_return() {
@@ -143,6 +150,9 @@ void Core::exception_return() {
     cycles_ += costs_.exception_return;
     invalidate_fetch();
     attention_ = true;
+    if (auto* t = trace::sink())
+        t->instant(now().value(), name(), "exception", illegal ? "eret (illegal)" : "eret",
+                   {{"to_el", st.el}, {"pc", elr}});
 }
 
 // Which EL an asynchronous exception goes to now, or -1 while it is masked (D1.13.2,

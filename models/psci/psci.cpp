@@ -1,6 +1,27 @@
 #include "psci.h"
 
+#include "models/trace/trace.h"
+
 namespace armsim::psci {
+
+namespace {
+const char* name_of(uint32_t fn) {
+    switch (fn) {
+    case PSCI_VERSION: return "PSCI_VERSION";
+    case CPU_SUSPEND: return "CPU_SUSPEND";
+    case CPU_OFF: return "CPU_OFF";
+    case CPU_ON: return "CPU_ON";
+    case AFFINITY_INFO: return "AFFINITY_INFO";
+    case MIGRATE: return "MIGRATE";
+    case MIGRATE_INFO_TYPE: return "MIGRATE_INFO_TYPE";
+    case MIGRATE_INFO_UP_CPU: return "MIGRATE_INFO_UP_CPU";
+    case SYSTEM_OFF: return "SYSTEM_OFF";
+    case SYSTEM_RESET: return "SYSTEM_RESET";
+    case PSCI_FEATURES: return "PSCI_FEATURES";
+    default: return "PSCI (unknown function)";
+    }
+}
+} // namespace
 
 Psci::Psci(const std::vector<cpu::Core*>& cores, Hooks hooks)
     : cores_(cores), hooks_(std::move(hooks)) {}
@@ -108,6 +129,10 @@ bool Psci::call(cpu::Core& c, bool, uint16_t imm16) {
         ret = NOT_SUPPORTED;
     }
     c.st.x[0] = static_cast<uint64_t>(ret);
+    if (auto* t = trace::sink())
+        t->instant(c.now().value(), c.name(), "psci", name_of(fn),
+                   {{"x1", c.st.x[1]}, {"x2", c.st.x[2]}, {"x3", c.st.x[3]},
+                    {"ret", static_cast<uint64_t>(ret)}});
     return true;
 }
 

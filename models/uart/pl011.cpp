@@ -27,6 +27,16 @@ Pl011::Pl011(sc_module_name name, uint32_t uartclk_hz)
     dont_initialize();
 }
 
+void Pl011::reset() {
+    rx_fifo_.clear();
+    overrun_pending_ = false;
+    rsr_ = ilpr_ = ibrd_ = fbrd_ = lcr_h_ = imsc_ = ris_ = dmacr_ = 0;
+    cr_ = 0x300;
+    ifls_ = 0x12;
+    timeout_ev_.cancel();
+    update_irq();
+}
+
 uint64_t Pl011::now_ps() const {
     return (sc_time_stamp() + access_delay_).value();
 }

@@ -35,6 +35,8 @@ public:
     // Interrupt line (UARTINTR).
     void on_irq(std::function<void(bool)> fn) { irq_ = std::move(fn); }
 
+    // Back to the reset state (system reset): registers, FIFO, interrupt line.
+    void reset();
     // A character arriving on the receive line now, with DR error bits [11:8] (FE, PE, BE;
     // OE is the model's own). A full FIFO loses it and flags an overrun.
     void receive(uint8_t byte, uint16_t errors = 0);

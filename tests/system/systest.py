@@ -172,6 +172,11 @@ def cmd_bad_input(args):
              r"--initrd needs a Linux Image or raw kernel"),
             ("text file as kernel", ["--kernel", text], r"format=raw"),
             ("bad regex", ["--kernel", hello, "--expect", "a(b"], r"bad regular expression"),
+            ("unwritable trace", ["--kernel", hello, "--trace", "/nonexistent/t.json"],
+             r"cannot write trace file"),
+            ("unwritable record", ["--kernel", hello, "--record", "/nonexistent/r.rec"],
+             r"cannot write record file"),
+            ("replay file not from --record", ["--replay", text], r"expected 'key = value'"),
         ]
         for name, body in [("unknown-key.cfg", "kernel = ${images}/hello.elf\nfrobnicate = 1\n"),
                            ("no-equals.cfg", "kernel ${images}/hello.elf\n"),
@@ -257,6 +262,81 @@ def cmd_scenario_checks(args):
         print(f"ok: {name}: exit {rc}")
 
 
+def race_run(args, extra, image=None):
+    rc, out, err = run([args.armsim, "--kernel", image or os.path.join(args.images, "race4.elf"),
+                        "--smp", "4", "--max-insns", "5000000"] + extra)
+    m = DIGEST_RE.search(err)
+    if rc != 0 or "race4: done" not in out or not m:
+        fail(f"race4 {' '.join(extra)}: exit {rc}\n{out}{err}")
+    return out, m.group(1)
+
+
+def cmd_race(args):
+    """The racy 4-core workload: one seed repeats exactly; other seeds interleave differently
+    (visible in what the workload prints), and every run completes."""
+    for mode in (["--interleave", "fine"], ["--interleave", "quantum"]):
+        out1, d1 = race_run(args, mode + ["--seed", "11"])
+        out2, d2 = race_run(args, mode + ["--seed", "11"])
+        if (out1, d1) != (out2, d2):
+            fail(f"{mode}: seed 11 twice gave different runs:\n{out1}{d1}\n{out2}{d2}")
+        outputs = {out1}
+        digests = {d1}
+        for seed in (1, 2, 3, 4, 5):
+            out, d = race_run(args, mode + ["--seed", str(seed)])
+            outputs.add(out)
+            digests.add(d)
+        if len(outputs) < 3 or len(digests) < 6:
+            fail(f"{mode}: 6 seeds gave only {len(outputs)} different outputs and "
+                 f"{len(digests)} different digests")
+        print(f"ok: {' '.join(mode)}: seed 11 repeats (digest {d1}); 6 seeds gave "
+              f"{len(outputs)} different outputs, {len(digests)} digests, all complete")
+
+
+def cmd_record_replay(args):
+    import shutil
+    with tempfile.TemporaryDirectory() as d:
+        image = os.path.join(d, "race4.elf")
+        shutil.copy(os.path.join(args.images, "race4.elf"), image)
+        rec = os.path.join(d, "run.rec")
+        out, digest = race_run(args, ["--interleave", "fine", "--seed", "42", "--record", rec],
+                               image)
+        with open(rec) as f:
+            text = f.read()
+        for needle in ["seed = \"42\"", "interleave = \"fine\"", f"image-hash = ",
+                       f"expect-digest = {digest}"]:
+            if needle not in text:
+                fail(f"record lacks {needle!r}:\n{text}")
+        # Replay: same output and digest, from another directory.
+        p = subprocess.run([args.armsim, "--replay", rec], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd="/", timeout=60)
+        err = p.stderr.decode()
+        m = DIGEST_RE.search(err)
+        if p.returncode != 0 or p.stdout.decode() != out or not m or m.group(1) != digest:
+            fail(f"replay differs (exit {p.returncode}):\n{p.stdout.decode()}{err}")
+        print(f"ok: replay repeats the recorded run (digest {digest})")
+        # Observation does not change the run.
+        trace = os.path.join(d, "t.json")
+        rc, _, err = run([args.armsim, "--replay", rec, "--trace", trace, "--vcd",
+                          os.path.join(d, "t.vcd")])
+        if rc != 0:
+            fail(f"replay with tracing on diverged:\n{err}")
+        print("ok: replay with --trace and --vcd has the same digest")
+        # A different seed on top of the record: the digest check catches the divergence.
+        rc, _, err = run([args.armsim, "--replay", rec, "--seed", "43"])
+        if rc != 2 or "replay diverged" not in err:
+            fail(f"a changed seed was not caught (exit {rc}):\n{err}")
+        print("ok: a replay that diverges fails with exit 2")
+        # A changed image is refused before anything runs.
+        with open(image, "ab") as f:
+            f.write(b"\0")
+        rc, out, err = run([args.armsim, "--replay", rec])
+        lines = err.strip().splitlines()
+        if rc != 1 or out or len(lines) != 1 or not re.match(
+                r"armsim: error: replay: '.*race4.elf' changed since the run was recorded", lines[0]):
+            fail(f"changed image not refused properly (exit {rc}):\n{err}")
+        print(f"ok: changed image refused: {lines[0]}")
+
+
 # Boot-protocol cases: the same files on QEMU (through tools/run-on-qemu, which asks armsim for
 # the equivalent command line) and on armsim must print the same thing.
 def boot_cases(images, d):
@@ -315,6 +395,56 @@ def cmd_boot_protocol(args):
             print(f"ok: {name}: {len(out.splitlines())} identical lines")
 
 
+def cmd_same_on_qemu(args):
+    """armsim and QEMU (through tools/run-on-qemu) print the same for the same options."""
+    argv = ["--kernel", os.path.join(args.images, args.image + ".elf")] + args.rest
+    rc, out, err = run([args.armsim] + argv)
+    if rc != 0:
+        fail(f"armsim exited {rc}:\n{err}")
+    qrc, qout, qerr = run([sys.executable, os.path.join(args.repo, "tools", "run-on-qemu"),
+                           "--armsim", args.armsim, "--qemu", args.qemu] + argv, timeout=120)
+    if qrc != 0:
+        fail(f"run-on-qemu exited {qrc}:\n{qerr}")
+    if out != qout:
+        fail(f"outputs differ\n--- qemu\n{qout}--- armsim\n{out}")
+    print(f"ok: {' '.join(argv)}: the same {len(out.splitlines())} lines on QEMU and armsim")
+
+
+def cmd_trace(args):
+    """--trace writes a loadable Chrome trace with per-core PSCI calls and console lines;
+    --vcd a VCD; neither changes the run."""
+    import json
+    with tempfile.TemporaryDirectory() as d:
+        base = [args.armsim, "--kernel", os.path.join(args.images, "reset.elf"), "--smp", "2"]
+        rc, out0, err0 = run(base)
+        t, v = os.path.join(d, "t.json"), os.path.join(d, "t.vcd")
+        rc, out, err = run(base + ["--trace", t, "--vcd", v])
+        if rc != 0 or out != out0 or DIGEST_RE.search(err).group(1) != DIGEST_RE.search(err0).group(1):
+            fail(f"tracing changed the run:\n{err0}\n{err}")
+        with open(t) as f:
+            events = json.load(f)["traceEvents"]
+        names = {e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+        for track in ("core0", "uart0", "board"):
+            if track not in names:
+                fail(f"no {track} track in the trace: {sorted(names)}")
+        inst = [e for e in events if e["ph"] == "i"]
+        psci = [e["name"] for e in inst if e.get("cat") == "psci"]
+        if psci.count("CPU_ON") != 2 or psci.count("SYSTEM_RESET") != 2 or "system reset" not in psci \
+                or "SYSTEM_OFF" not in psci or "AFFINITY_INFO" not in psci:
+            fail(f"PSCI events: {psci}")
+        lines = [e["name"] for e in inst if e.get("cat") == "console"]
+        if lines != out.splitlines():
+            fail(f"console events {lines} != output {out.splitlines()}")
+        if any(not isinstance(e.get("ts"), (int, float)) for e in inst):
+            fail("an event without a numeric timestamp")
+        with open(v) as f:
+            vcd = f.read()
+        if "$enddefinitions $end" not in vcd or "$timescale 1ps $end" not in vcd:
+            fail(f"not a VCD:\n{vcd[:300]}")
+        print(f"ok: {len(events)} trace events (PSCI {len(psci)}, console {len(lines)}), "
+              f"VCD written, digest unchanged")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--armsim", required=True)
@@ -337,6 +467,12 @@ def main():
     sub.add_parser("bad-input")
     sub.add_parser("scenario-checks")
     sub.add_parser("boot-protocol")
+    sub.add_parser("race")
+    sub.add_parser("record-replay")
+    sub.add_parser("trace")
+    p = sub.add_parser("same-on-qemu")
+    p.add_argument("image")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
     p = sub.add_parser("scenario")
     p.add_argument("name")
     p.add_argument("--on-qemu", action="store_true")
@@ -344,7 +480,8 @@ def main():
     args.repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     {"expect": cmd_expect, "compare-qemu": cmd_compare_qemu, "determinism": cmd_determinism,
      "dtc": cmd_dtc, "bad-input": cmd_bad_input, "scenario-checks": cmd_scenario_checks,
-     "boot-protocol": cmd_boot_protocol, "scenario": cmd_scenario}[args.cmd](args)
+     "boot-protocol": cmd_boot_protocol, "scenario": cmd_scenario, "race": cmd_race,
+     "record-replay": cmd_record_replay, "trace": cmd_trace, "same-on-qemu": cmd_same_on_qemu}[args.cmd](args)
 
 
 if __name__ == "__main__":
