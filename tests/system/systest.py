@@ -410,6 +410,40 @@ def cmd_same_on_qemu(args):
     print(f"ok: {' '.join(argv)}: the same {len(out.splitlines())} lines on QEMU and armsim")
 
 
+def cmd_serial(args):
+    """Console input through --serial-in, the PL011 receive interrupt and the GIC: the same
+    echo on QEMU and armsim (holding-register mode), and with FIFOs and the receive timeout
+    on armsim."""
+    lines = ["hello world", "second line, a bit longer than sixteen characters", "x" * 40, "quit"]
+    want = (["serial echo: ready (holding register)"] +
+            [f"echo {i + 1}: {l.upper()}" for i, l in enumerate(lines)] +
+            [f"serial echo: {len(lines)} lines, bye (MIS 0)"])
+    image = os.path.join(args.images, "serial_echo.elf")
+    with tempfile.TemporaryDirectory() as d:
+        inp = os.path.join(d, "input.txt")
+        with open(inp, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        argv = ["--kernel", image, "--serial-in", inp]
+        rc, out, err = run([args.armsim] + argv)
+        if rc != 0 or out.splitlines() != want:
+            fail(f"armsim (exit {rc}):\n{out}{err}")
+        qrc, qout, qerr = run([sys.executable, os.path.join(args.repo, "tools", "run-on-qemu"),
+                               "--armsim", args.armsim, "--qemu", args.qemu] + argv, timeout=120)
+        if qrc != 0 or qout != out:
+            fail(f"QEMU (exit {qrc}) printed something else:\n{qout}{qerr}")
+        print(f"ok: {len(lines)} lines echoed the same on QEMU and armsim")
+        rc, out2, err2 = run([args.armsim, "--append", "fifo"] + argv)
+        want[0] = "serial echo: ready (FIFO)"
+        if rc != 0 or out2.splitlines() != want:
+            fail(f"FIFO mode (exit {rc}):\n{out2}{err2}")
+        # 10-bit frames at 115200 baud: the run lasts at least as long as the input.
+        chars = sum(len(l) + 1 for l in lines)
+        ps = int(re.search(r"time=(\d+)ps", err2).group(1))
+        if ps < chars * 86_770_000:
+            fail(f"{chars} characters took only {ps} ps")
+        print(f"ok: FIFO mode with the receive timeout: {chars} characters in {ps / 1e9:.2f} ms")
+
+
 def cmd_trace(args):
     """--trace writes a loadable Chrome trace with per-core PSCI calls and console lines;
     --vcd a VCD; neither changes the run."""
@@ -470,6 +504,7 @@ def main():
     sub.add_parser("race")
     sub.add_parser("record-replay")
     sub.add_parser("trace")
+    sub.add_parser("serial")
     p = sub.add_parser("same-on-qemu")
     p.add_argument("image")
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -481,7 +516,7 @@ def main():
     {"expect": cmd_expect, "compare-qemu": cmd_compare_qemu, "determinism": cmd_determinism,
      "dtc": cmd_dtc, "bad-input": cmd_bad_input, "scenario-checks": cmd_scenario_checks,
      "boot-protocol": cmd_boot_protocol, "scenario": cmd_scenario, "race": cmd_race,
-     "record-replay": cmd_record_replay, "trace": cmd_trace, "same-on-qemu": cmd_same_on_qemu}[args.cmd](args)
+     "record-replay": cmd_record_replay, "trace": cmd_trace, "serial": cmd_serial, "same-on-qemu": cmd_same_on_qemu}[args.cmd](args)
 
 
 if __name__ == "__main__":
