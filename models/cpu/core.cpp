@@ -226,6 +226,10 @@ void Core::execute(uint64_t cycle_limit) {
                 if (__builtin_expect(attention_, 0)) {
                     if (handle_attention())
                         return;
+                    // Taking an interrupt costs cycles too: stop at the limit, so that
+                    // run_steps(1) is exactly one step (an instruction or an exception).
+                    if (cycles_ >= cycle_limit)
+                        return;
                 }
                 if (__builtin_expect((st.pc & kPageMask) != fetch_va_, 0))
                     refill_fetch();

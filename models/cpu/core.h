@@ -104,6 +104,8 @@ public:
     }
     void standby();   // wait for an interrupt, like WFI without its traps (PSCI CPU_SUSPEND)
     bool powered() const { return powered_; }
+    bool sleeping() const { return in_wfi_ || in_wfe_; } // in WFI/WFE, waiting to wake
+    bool event_register() const { return event_register_; }
 
     // --- interrupts (called by the GIC and the timers) ------------------------------------
     void set_line(IrqLine line, bool level);

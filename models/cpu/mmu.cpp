@@ -190,7 +190,10 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
     ++walks_;
     const unsigned regime = el == 2 ? 2 : 1;
     const uint64_t hcr = core_.sysreg(SysReg::HCR_EL2);
-    const bool s2_on = regime == 1 && (hcr & hcr::VM) && !stage1_only;
+    // Stage-1 table walks go through stage 2 whenever it is on; `stage1_only` (AT S1E*)
+    // only leaves the output address untranslated (D5.9: AT S1E1* gives the IPA).
+    const bool s2_walks = regime == 1 && (hcr & hcr::VM);
+    const bool s2_on = s2_walks && !stage1_only;
     const uint64_t sctlr = core_.sysreg(regime == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
     // HCR_EL2.TGE and .DC make the EL1&0 stage 1 behave as disabled (D5.2.9, D13.2.46).
     const bool s1_on = (sctlr & sctlr::M) && !(regime == 1 && (hcr & (hcr::TGE | hcr::DC)));
@@ -272,7 +275,7 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             const unsigned idx_bits = level == start ? inputsize - shift : kStride;
             const uint64_t index = (va >> shift) & ((1ull << idx_bits) - 1);
             uint64_t desc_pa = table + index * 8;
-            if (s2_on) {
+            if (s2_walks) {
                 S2Result r;
                 if (!stage2(desc_pa, MmuAccess::Read, true, r, fault))
                     return false;
