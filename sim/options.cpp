@@ -315,6 +315,9 @@ Options parse_options(int argc, const char* const argv[]) {
     if (o.mem % 4096) throw UsageError("--mem must be a multiple of 4K");
     if (o.quantum == 0) throw UsageError("--quantum must be at least 1 cycle");
     if (o.kernel.empty() && o.dump_dtb.empty()) throw UsageError("no --kernel given");
+    if (!o.record.empty() && o.serial_in == "-")
+        throw UsageError("--record cannot keep what stdin sends: put the input in a file and "
+                         "pass --serial-in FILE");
     if (o.kernel.empty() && (!o.modules.empty() || !o.initrd.empty()))
         throw UsageError("--module and --initrd need a --kernel to boot");
     o.effective = effective_options(vm);

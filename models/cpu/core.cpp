@@ -1,7 +1,5 @@
 // The core's SystemC thread: the run loop, time, power and interrupt inputs.
 #include "core.h"
-
-#include "models/trace/trace.h"
 #include "regbits.h"
 
 #include <cinttypes>
@@ -83,12 +81,6 @@ void Core::set_line(IrqLine l, bool level) {
         attention_ = true;
         if (level)
             wake_ev_.notify(SC_ZERO_TIME);
-        if (auto* t = trace::sink()) {
-            static constexpr const char* kLine[] = {"irq",    "fiq",   "virq",
-                                                    "vfiq",   "serror", "vserror"};
-            t->signal(now().value(), std::string(name()) + "." + kLine[static_cast<unsigned>(l)],
-                      level);
-        }
     }
 }
 

@@ -1,6 +1,9 @@
 #include "sim/options.h"
 
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace armsim::sim;
@@ -111,4 +114,48 @@ TEST(Options, EffectiveOptionsForRecordsAreAbsoluteAndSorted) {
     }
     EXPECT_TRUE(saw_kernel);
     EXPECT_TRUE(saw_seed);
+}
+
+namespace {
+std::string write_cfg(const std::string& name, const std::string& text) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("armsim_options_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / name;
+    std::ofstream(path) << text;
+    return path.string();
+}
+} // namespace
+
+TEST(Options, ConfigFileAndCommandLine) {
+    const std::string cfg = write_cfg("s.cfg", "kernel = k.elf\n"
+                                               "smp = 2\n"
+                                               "seed = 5\n"
+                                               "expect = from the file\n"
+                                               "module = m.bin,bootargs=a b\n");
+    const Options o = parse({"--config", cfg.c_str(), "--smp", "4", "--expect", "from argv"});
+    EXPECT_EQ(o.smp, 4u);   // the command line wins
+    EXPECT_EQ(o.seed, 5u);  // the file fills in the rest
+    EXPECT_EQ(o.expect.size(), 2u); // repeatable options add up
+    // Relative input paths are relative to the config file.
+    const std::string dir = std::filesystem::path(cfg).parent_path().string();
+    EXPECT_EQ(o.kernel, dir + "/k.elf");
+    ASSERT_EQ(o.modules.size(), 1u);
+    EXPECT_EQ(o.modules[0].path, dir + "/m.bin");
+    EXPECT_EQ(*o.modules[0].bootargs, "a b");
+}
+
+TEST(Options, ReplayNeedsARecord) {
+    const std::string plain = write_cfg("plain.cfg", "kernel = k.elf\n");
+    EXPECT_THROW(parse({"--replay", plain.c_str()}), UsageError);
+    const std::string rec = write_cfg("r.rec", "kernel = \"/abs/k.elf\"\n"
+                                               "image-hash = 0123456789abcdef:/abs/k.elf\n"
+                                               "expect-digest = 00000000000000aa\n");
+    const Options o = parse({"--replay", rec.c_str()});
+    ASSERT_EQ(o.image_hashes.size(), 1u);
+    EXPECT_EQ(o.image_hashes[0].first, "/abs/k.elf");
+    EXPECT_EQ(o.image_hashes[0].second, "0123456789abcdef");
+    EXPECT_EQ(o.expect_digest, "00000000000000aa");
+    const std::string bad = write_cfg("bad.rec", "kernel = k\nimage-hash = nocolon\n");
+    EXPECT_THROW(parse({"--replay", bad.c_str()}), UsageError);
 }

@@ -1,5 +1,5 @@
-// Trace emissions of the core (exceptions taken and returned, interrupt lines) and the
-// writers (Chrome JSON, VCD).
+// Trace emissions of the core (exceptions taken and returned; its interrupt lines are
+// reported by the GIC that drives them) and the writers (Chrome JSON, VCD).
 #include "core_harness.h"
 #include "models/trace/chrome_json.h"
 #include "models/trace/trace.h"
@@ -80,21 +80,6 @@ TEST(Trace, ExceptionsAndReturnsAreReported) {
     EXPECT_EQ(ret.name, "eret");
     EXPECT_EQ(arg(ret, "to_el"), 1u);
     EXPECT_EQ(arg(ret, "pc"), test::CoreHarness::kCode + 0x100);
-}
-
-TEST(Trace, InterruptLineChangesAreSignals) {
-    test::CoreHarness h;
-    Capture cap;
-    trace::set_sink(&cap);
-    h.core.set_line(cpu::IrqLine::VIrq, true);
-    h.core.set_line(cpu::IrqLine::VIrq, true); // no change, no event
-    h.core.set_line(cpu::IrqLine::VIrq, false);
-    trace::set_sink(nullptr);
-    h.core.set_line(cpu::IrqLine::Irq, true); // no sink: nothing recorded
-    ASSERT_EQ(cap.events.size(), 2u);
-    EXPECT_EQ(cap.events[0].name, "core0.virq");
-    EXPECT_TRUE(cap.events[0].level);
-    EXPECT_FALSE(cap.events[1].level);
 }
 
 TEST(Trace, ChromeJsonIsWellFormed) {
