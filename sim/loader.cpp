@@ -218,6 +218,9 @@ Image load_linux_image(const std::string& path, const std::vector<uint8_t>& b, u
         text_offset += kTwoMiB;
     if (text_offset % 4096)
         throw ImageError(who + ": text_offset " + hex(text_offset) + " is not page aligned");
+    if (text_offset > (1ull << 40) || image_size > (1ull << 40))
+        throw ImageError(who + ": implausible Image header (text_offset " + hex(text_offset) +
+                         ", image_size " + hex(image_size) + ")");
     Image img;
     img.path = path;
     img.format = "image";
@@ -284,7 +287,7 @@ void check_in_ram(const Image& img, uint64_t base, uint64_t size) {
                          hex(img.reserved_end) + ", past the end of RAM " + hex(base + size));
     for (size_t i = 0; i < img.segments.size(); ++i) {
         const Segment& s = img.segments[i];
-        if (s.addr < base || s.addr + s.memsz > base + size)
+        if (s.addr < base || s.addr >= base + size || s.memsz > base + size - s.addr)
             throw ImageError(img.format + " image '" + img.path + "': segment " +
                              std::to_string(i) + " [" + hex(s.addr) + ", " + hex(s.addr + s.memsz) +
                              ") lies outside RAM [" + hex(base) + ", " + hex(base + size) + ")");

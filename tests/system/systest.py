@@ -444,6 +444,35 @@ def cmd_serial(args):
         print(f"ok: FIFO mode with the receive timeout: {chars} characters in {ps / 1e9:.2f} ms")
 
 
+def cmd_run_on_qemu_checks(args):
+    """tools/run-on-qemu decides like armsim: expectations, forbidden lines, stop-on, bad
+    options; --show prints the translated command line."""
+    tool = [sys.executable, os.path.join(args.repo, "tools", "run-on-qemu"), "--armsim",
+            args.armsim, "--qemu", args.qemu]
+    hello = os.path.join(args.images, "hello.elf")
+    probe = os.path.join(args.images, "boot_info.elf")
+    cases = [
+        ("expectations met", [hello, "--expect", "^Hello from EL2"], 0, r"scenario passed"),
+        ("a missing line", [hello, "--expect", "^Goodbye"], 2,
+         r"scenario failed: no console line matched /\^Goodbye/"),
+        ("a forbidden line", [hello, "--forbid", "EL2"], 2, r"scenario failed: forbidden /EL2/"),
+        ("stop-on", [probe, "--stop-on", "^entry", "--expect", "^entry"], 0, r"scenario passed"),
+        ("a bad armsim option", [hello, "--smp", "99"], 1, r"armsim: error: --smp"),
+    ]
+    for name, argv, want, pattern in cases:
+        rc, out, err = run(tool + ["--kernel"] + argv, timeout=120)
+        if rc != want or not re.search(pattern, err):
+            fail(f"{name}: exit {rc} (wanted {want}):\n{out}{err}")
+        print(f"ok: {name}: exit {rc}")
+    rc, out, err = run(tool + ["--show", "--kernel", hello, "--module",
+                               f"{hello},bootargs=a,,b", "--smp", "3", "--mem", "1G"])
+    want = ("-smp 3 -m 1024M -kernel " + hello + " -device guest-loader,addr=0x40400000,kernel="
+            + hello + ",bootargs=a,,b")
+    if rc != 0 or want not in out:
+        fail(f"--show printed:\n{out}{err}\nwanted to see: {want}")
+    print("ok: --show translates modules into guest-loader devices")
+
+
 def cmd_trace(args):
     """--trace writes a loadable Chrome trace with per-core PSCI calls and console lines;
     --vcd a VCD; neither changes the run."""
@@ -505,6 +534,7 @@ def main():
     sub.add_parser("record-replay")
     sub.add_parser("trace")
     sub.add_parser("serial")
+    sub.add_parser("run-on-qemu-checks")
     p = sub.add_parser("same-on-qemu")
     p.add_argument("image")
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -516,7 +546,7 @@ def main():
     {"expect": cmd_expect, "compare-qemu": cmd_compare_qemu, "determinism": cmd_determinism,
      "dtc": cmd_dtc, "bad-input": cmd_bad_input, "scenario-checks": cmd_scenario_checks,
      "boot-protocol": cmd_boot_protocol, "scenario": cmd_scenario, "race": cmd_race,
-     "record-replay": cmd_record_replay, "trace": cmd_trace, "serial": cmd_serial, "same-on-qemu": cmd_same_on_qemu}[args.cmd](args)
+     "record-replay": cmd_record_replay, "trace": cmd_trace, "serial": cmd_serial, "run-on-qemu-checks": cmd_run_on_qemu_checks, "same-on-qemu": cmd_same_on_qemu}[args.cmd](args)
 
 
 if __name__ == "__main__":

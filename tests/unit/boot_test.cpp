@@ -245,3 +245,13 @@ TEST(ConfigFile, ErrorsNameTheLine) {
         }
     }
 }
+
+TEST(Loader, HostileHeadersAreRefused) {
+    EXPECT_THROW(load_linux_image("Image", linux_image(0xfffffffffffff000ull, 0x1000), kRam),
+                 ImageError);
+    EXPECT_THROW(load_linux_image("Image", linux_image(0, ~0ull - 0x1000), kRam), ImageError);
+    EXPECT_THROW(load_linux_image("Image", linux_image(0x1234, 0x1000), kRam), ImageError);
+    // A segment whose end wraps around the address space is outside RAM.
+    Image img = elf_at(kRam + 0x1000, ~0ull - 0x800);
+    EXPECT_THROW(check_in_ram(img, kRam, 512 * kMiB), ImageError);
+}
