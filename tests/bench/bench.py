@@ -33,21 +33,25 @@ def main():
     ap.add_argument("--images", required=True)
     ap.add_argument("--qemu", default="")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("image")
     a = ap.parse_args()
     elf = os.path.join(a.images, a.image + ".elf")
+    smp = ["-smp", str(a.smp)]
 
-    t, out, err = best([a.armsim, "--kernel", elf], a.repeat)
+    t, out, err = best([a.armsim, "--smp", str(a.smp), "--kernel", elf], a.repeat)
     m = re.search(r"insns=([0-9,]+)", err)
     if not m:
         sys.exit("FAIL: no digest from armsim")
     insns = sum(int(x) for x in m.group(1).split(","))
     rows = [("armsim", t, out)]
     if a.qemu:
-        rows.append(("qemu-tcg", *best([a.qemu] + QEMU + ["-kernel", elf], a.repeat)[:2]))
-        rows.append(("qemu-icount", *best([a.qemu] + QEMU + ["-icount", "shift=0", "-kernel", elf],
-                                          a.repeat)[:2]))
-    print(f"workload {a.image}: {insns} instructions, best of {a.repeat}")
+        rows.append(("qemu-tcg", *best([a.qemu] + QEMU + smp + ["-kernel", elf], a.repeat)[:2]))
+        rows.append(("qemu-icount",
+                     *best([a.qemu] + QEMU + smp + ["-icount", "shift=0", "-kernel", elf],
+                           a.repeat)[:2]))
+    cores = f" on {a.smp} cores (aggregate over all cores)" if a.smp > 1 else ""
+    print(f"workload {a.image}: {insns} instructions{cores}, best of {a.repeat}")
     print(f"{'simulator':<12} {'seconds':>8} {'MIPS':>8} {'speed / armsim':>15}")
     for name, secs, *rest in rows:
         if rest and rest[0] != out:
