@@ -88,8 +88,7 @@ extern "C" void bare_main(uint64_t dtb) {
     cpu_setup();
     ncpus = 1;
     while (ncpus < kMaxCpus &&
-           bare::psci_cpu_on(ncpus, reinterpret_cast<uint64_t>(bare_secondary_entry), ncpus) ==
-               0) {
+           bare::psci_cpu_on(ncpus, reinterpret_cast<uint64_t>(bare_secondary_entry), ncpus) == 0) {
         while (!up[ncpus])
             asm volatile("wfe" ::: "memory");
         ++ncpus;
