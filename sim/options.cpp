@@ -63,6 +63,8 @@ po::options_description describe(Options& o) {
             "stop (exit 3) when a core has executed N instructions (exceptions count); 0 = none")
         ("timeout", po::value<std::string>()->value_name("TIME"),
             "stop (exit 3) at this simulated time: 10ms, 2s ...")
+        ("cntfrq", po::value<std::string>()->value_name("HZ")->default_value("62500000"),
+            "generic timer counter frequency (CNTFRQ_EL0); QEMU virt's is 62.5 MHz")
         ("quantum", po::value<std::string>()->value_name("CYCLES")->default_value("10000"),
             "cycles a core runs ahead before synchronising with the rest of the system")
         ("quantum-jitter", po::value<std::string>()->value_name("PERCENT")->default_value("50"),
@@ -280,6 +282,9 @@ Options parse_options(int argc, const char* const argv[]) {
     if (vm.count("timeout"))
         o.timeout_ps = parse_duration("timeout", vm["timeout"].as<std::string>());
     o.quantum = parse_uint("quantum", vm["quantum"].as<std::string>());
+    o.cntfrq = parse_uint("cntfrq", vm["cntfrq"].as<std::string>());
+    if (o.cntfrq < 1000 || o.cntfrq > 1'000'000'000)
+        throw UsageError("--cntfrq must be between 1000 and 1000000000 Hz");
     const uint64_t jitter = parse_uint("quantum-jitter", vm["quantum-jitter"].as<std::string>());
     if (jitter > 90) throw UsageError("--quantum-jitter must be between 0 and 90 (percent)");
     o.quantum_jitter = static_cast<unsigned>(jitter);

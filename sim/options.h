@@ -37,6 +37,7 @@ struct Options {
     uint64_t max_insns = 0;       // 0: no limit
     uint64_t timeout_ps = 0;      // simulated-time limit, 0: none
     uint64_t quantum = 10000;     // cycles between synchronisations of a core
+    uint64_t cntfrq = 62'500'000; // generic timer counter frequency, Hz
     unsigned quantum_jitter = 50; // percent of a quantum the seed may cut off
     Interleave interleave = Interleave::Quantum;
     unsigned fine_slice = 4; // --interleave fine: at most this many cycles per turn

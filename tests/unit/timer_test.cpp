@@ -221,3 +221,31 @@ TEST(Timer, CoreResetDisablesItsTimers) {
     EXPECT_FALSE(t.edges[1].level);
     EXPECT_EQ(t.read(SysReg::CNTV_CTL_EL0), 0u);
 }
+
+TEST(Timer, CounterAtAFrequencyThatDoesNotDivideAPicosecond) {
+    // 24 MHz: a tick is 41666.67 ps. The counter shows n at the first picosecond at or after
+    // n ticks, and a timer fires exactly then.
+    timer::TimerConfig cfg;
+    cfg.frequency_hz = 24'000'000;
+    timer::GenericTimer t("timer", cfg);
+    std::vector<uint64_t> rises;
+    t.on_irq([&](unsigned, unsigned, bool level) {
+        if (level)
+            rises.push_back(sc_core::sc_time_stamp().value());
+    });
+    test::CoreHarness h;
+    h.core.set_timer_sysregs(&t);
+    EXPECT_EQ(t.count_at(41'666), 0u);
+    EXPECT_EQ(t.count_at(41'667), 1u);
+    EXPECT_EQ(t.time_of(1), 41'667u);
+    EXPECT_EQ(t.time_of(3), 125'000u);
+    h.x(1) = 3;
+    h.run({msr(SysReg::CNTP_CVAL_EL0, 1)});
+    h.x(1) = 1;
+    h.run({msr(SysReg::CNTP_CTL_EL0, 1)});
+    h.run({mrs(SysReg::CNTFRQ_EL0, 0)});
+    EXPECT_EQ(h.x(0), 24'000'000u);
+    sc_core::sc_start(sc_time(1, SC_US));
+    ASSERT_EQ(rises.size(), 1u);
+    EXPECT_EQ(rises[0], 125'000u);
+}
