@@ -48,6 +48,7 @@ struct BoardConfig {
     unsigned fine_slice = 0;
     uint64_t clock_hz = 1'000'000'000;
     uint64_t cntfrq_hz = 62'500'000; // generic timer counter frequency (virt::kCntFrq)
+    uint64_t irq_delay_cycles = 0;   // GIC: seeded delay of each signal to a core, at most
     cpu::CostTable costs = cpu::CostTable::unit();
     std::FILE* console_out = stdout;
     std::vector<uint8_t> serial_input; // bytes for the PL011's receive line

@@ -85,6 +85,7 @@ int run(int argc, char* argv[]) {
     bc.max_insns = opt.max_insns;
     bc.quantum_cycles = opt.quantum;
     bc.cntfrq_hz = opt.cntfrq;
+    bc.irq_delay_cycles = opt.irq_delay;
     bc.quantum_jitter = opt.interleave == Interleave::Quantum ? opt.quantum_jitter : 0;
     bc.fine_slice = opt.interleave == Interleave::Fine ? opt.fine_slice : 0;
     if (!opt.cpu_timing.empty()) {

@@ -65,6 +65,8 @@ po::options_description describe(Options& o) {
             "stop (exit 3) at this simulated time: 10ms, 2s ...")
         ("cntfrq", po::value<std::string>()->value_name("HZ")->default_value("62500000"),
             "generic timer counter frequency (CNTFRQ_EL0); QEMU virt's is 62.5 MHz")
+        ("irq-delay", po::value<std::string>()->value_name("CYCLES")->default_value("0"),
+            "the seed delays each interrupt the GIC signals to a core by 0..CYCLES (race hunting)")
         ("quantum", po::value<std::string>()->value_name("CYCLES")->default_value("10000"),
             "cycles a core runs ahead before synchronising with the rest of the system")
         ("quantum-jitter", po::value<std::string>()->value_name("PERCENT")->default_value("50"),
@@ -283,6 +285,9 @@ Options parse_options(int argc, const char* const argv[]) {
         o.timeout_ps = parse_duration("timeout", vm["timeout"].as<std::string>());
     o.quantum = parse_uint("quantum", vm["quantum"].as<std::string>());
     o.cntfrq = parse_uint("cntfrq", vm["cntfrq"].as<std::string>());
+    o.irq_delay = parse_uint("irq-delay", vm["irq-delay"].as<std::string>());
+    if (o.irq_delay > 1'000'000'000)
+        throw UsageError("--irq-delay must be at most 1000000000 cycles");
     if (o.cntfrq < 1000 || o.cntfrq > 1'000'000'000)
         throw UsageError("--cntfrq must be between 1000 and 1000000000 Hz");
     const uint64_t jitter = parse_uint("quantum-jitter", vm["quantum-jitter"].as<std::string>());

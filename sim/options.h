@@ -38,6 +38,7 @@ struct Options {
     uint64_t timeout_ps = 0;      // simulated-time limit, 0: none
     uint64_t quantum = 10000;     // cycles between synchronisations of a core
     uint64_t cntfrq = 62'500'000; // generic timer counter frequency, Hz
+    uint64_t irq_delay = 0;       // cycles: the seed delays each GIC signal by up to this
     unsigned quantum_jitter = 50; // percent of a quantum the seed may cut off
     Interleave interleave = Interleave::Quantum;
     unsigned fine_slice = 4; // --interleave fine: at most this many cycles per turn

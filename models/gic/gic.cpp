@@ -27,6 +27,21 @@ Gic400::Gic400(sc_module_name name, const GicConfig& cfg)
     // A uniprocessor GIC has RAZ/WI target registers and sends every SPI to its CPU (4.3.12).
     spi_targets_.assign(spis, cfg.num_cpus == 1 ? 1 : 0);
 
+    rng_ = Rng(cfg.seed, "gic");
+    if (cfg.max_delivery_delay_ps) {
+        for (unsigned c = 0; c < cfg.num_cpus; ++c) {
+            for (unsigned l = 0; l < 4; ++l) {
+                delivery_.push_back(std::make_unique<Delivery>());
+                sc_spawn_options o;
+                o.spawn_method();
+                o.dont_initialize();
+                o.set_sensitivity(&delivery_.back()->ev);
+                sc_spawn([this, c, l] { deliver(c, static_cast<Output>(l)); },
+                         ("deliver" + std::to_string(c) + "_" + std::to_string(l)).c_str(), &o);
+            }
+        }
+    }
+
     dist.register_b_transport(this, &Gic400::b_transport<Frame::Dist>);
     cpu.register_b_transport(this, &Gic400::b_transport<Frame::Cpu>);
     hyp.register_b_transport(this, &Gic400::b_transport<Frame::Hyp>);
@@ -108,6 +123,35 @@ void Gic400::bad_access(Frame frame, uint64_t offset, unsigned len, bool write) 
     }
 }
 
+uint64_t Gic400::digest() const {
+    Fnv64 h;
+    h.add_u64(dctlr_);
+    for (const CpuState& s : cpus_) {
+        for (uint32_t v : {s.enabled, s.latch, s.level, s.active, s.edge, s.group, s.hcr})
+            h.add_u64(v);
+        h.add(s.prio.data(), s.prio.size());
+        h.add(s.sgi_sources.data(), s.sgi_sources.size());
+        for (const Iface* f : {&s.phys, &s.virt})
+            for (uint64_t v : {uint64_t(f->ctlr), uint64_t(f->pmr), uint64_t(f->bpr),
+                               uint64_t(f->abpr), uint64_t(f->apr), uint64_t(f->nsapr)})
+                h.add_u64(v);
+        for (uint32_t lr : s.lr)
+            h.add_u64(lr);
+        for (bool b : s.out_level)
+            h.add_u64(b);
+    }
+    for (const auto* v :
+         {&spi_enabled_, &spi_latch_, &spi_level_, &spi_active_, &spi_edge_, &spi_group_})
+        for (uint32_t w : *v)
+            h.add_u64(w);
+    h.add(spi_prio_.data(), spi_prio_.size());
+    h.add(spi_targets_.data(), spi_targets_.size());
+    for (const auto& d : delivery_)
+        h.add_u64(d->delivered);
+    h.add_u64(bad_accesses_);
+    return h.value();
+}
+
 void Gic400::set_output(unsigned c, Output line, bool level) {
     CpuState& s = cpus_[c];
     bool& cur = s.out_level[static_cast<unsigned>(line)];
@@ -118,7 +162,27 @@ void Gic400::set_output(unsigned c, Output line, bool level) {
         t->signal(now_ps_, "core" + std::to_string(c) + "." + kNames[static_cast<unsigned>(line)],
                   level);
     }
-    if (out_) out_(c, line, level);
+    if (delivery_.empty()) {
+        if (out_) out_(c, line, level);
+        return;
+    }
+    Delivery& d = *delivery_[c * 4 + static_cast<unsigned>(line)];
+    d.ev.cancel();
+    if (level) {
+        const uint64_t at = now_ps_ + rng_.below(cfg_.max_delivery_delay_ps + 1);
+        const uint64_t kernel = sc_time_stamp().value();
+        d.ev.notify(sc_time::from_value(at > kernel ? at - kernel : 0));
+    } else if (d.delivered) {
+        d.delivered = false;
+        if (out_) out_(c, line, false);
+    }
+}
+
+void Gic400::deliver(unsigned c, Output line) {
+    Delivery& d = *delivery_[c * 4 + static_cast<unsigned>(line)];
+    if (!cpus_[c].out_level[static_cast<unsigned>(line)] || d.delivered) return;
+    d.delivered = true;
+    if (out_) out_(c, line, true);
 }
 
 template void Gic400::b_transport<Gic400::Frame::Dist>(tlm::tlm_generic_payload&, sc_time&);

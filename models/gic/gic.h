@@ -23,9 +23,12 @@
 //     read-only registers are RAZ/WI; each is counted (bad_accesses()) and traced.
 #pragma once
 
+#include "models/base/rng.h"
+
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -40,6 +43,12 @@ enum class Output : uint8_t { Irq, Fiq, VIrq, VFiq };
 struct GicConfig {
     unsigned num_cpus = 1;   // 1..8
     unsigned num_irqs = 288; // INTIDs 0..num_irqs-1, a multiple of 32 (QEMU virt: 256 SPIs)
+    // Race hunting: each rising edge of an output reaches its core after a delay drawn from
+    // the run's seed in [0, max_delivery_delay_ps]; 0 = at once. Falling edges are never
+    // delayed (a withdrawn interrupt must not be taken). The architecture leaves signalling
+    // latency open, so software that works on hardware works with any delay.
+    uint64_t max_delivery_delay_ps = 0;
+    uint64_t seed = 0;
 };
 
 class Gic400 : public sc_core::sc_module {
@@ -69,6 +78,8 @@ public:
         return cpus_.at(cpu).out_level[static_cast<unsigned>(line)];
     }
     uint64_t bad_accesses() const { return bad_accesses_; }
+    // A hash of the whole interrupt state, for the run digest.
+    uint64_t digest() const;
     unsigned num_cpus() const { return cfg_.num_cpus; }
 
     // Distributor register offsets (IHI 0048B 4.1.2).
@@ -235,6 +246,14 @@ private:
     std::vector<uint32_t> spi_enabled_, spi_latch_, spi_level_, spi_active_, spi_edge_, spi_group_;
     std::vector<uint8_t> spi_prio_, spi_targets_;
     std::function<void(unsigned, Output, bool)> out_;
+    // Delayed delivery (max_delivery_delay_ps > 0): what each core has been told so far.
+    struct Delivery {
+        bool delivered = false;
+        sc_core::sc_event ev;
+    };
+    std::vector<std::unique_ptr<Delivery>> delivery_; // [cpu * 4 + line]
+    void deliver(unsigned cpu, Output line);
+    Rng rng_;
     uint64_t bad_accesses_ = 0;
     uint64_t now_ps_ = 0;
 };

@@ -1,6 +1,7 @@
 // The generic timer: counter, per-core timers, access controls and event streams.
 #include "generic_timer.h"
 
+#include "models/base/rng.h"
 #include "models/cpu/core.h"
 #include "models/trace/trace.h"
 
@@ -52,6 +53,21 @@ GenericTimer::GenericTimer(sc_module_name name, const TimerConfig& cfg)
 }
 
 GenericTimer::~GenericTimer() = default;
+
+uint64_t GenericTimer::digest() const {
+    Fnv64 h;
+    for (const auto& p : cores_) {
+        for (const Channel& ch : p->ch)
+            for (uint64_t v : {uint64_t(ch.ctl), ch.cval, uint64_t(ch.out), ch.due_ps})
+                h.add_u64(v);
+        for (const EventStream& es : p->stream)
+            h.add_u64(es.due_ps);
+        for (uint64_t v : {p->cntvoff, p->cntfrq, uint64_t(p->cntkctl), uint64_t(p->cnthctl)})
+            h.add_u64(v);
+    }
+    h.add_u64(fires_);
+    return h.value();
+}
 
 uint64_t GenericTimer::count_at(uint64_t ps) const {
     return static_cast<uint64_t>(static_cast<unsigned __int128>(ps) * cfg_.frequency_hz /

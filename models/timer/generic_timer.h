@@ -60,6 +60,8 @@ public:
     // Observation (tests).
     bool output(unsigned cpu, Kind k) const { return cores_.at(cpu)->ch[k].out; }
     uint64_t fires() const { return fires_; }
+    // A hash of every timer's registers and output, for the run digest.
+    uint64_t digest() const;
 
 private:
     struct Channel {

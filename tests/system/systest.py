@@ -71,7 +71,7 @@ def qemu_run(args, image, smp=1):
 
 def cmd_compare_qemu(args):
     qrc, qout, qerr = qemu_run(args, args.image, args.smp)
-    rc, out, err = armsim(args, args.image, ["--smp", str(args.smp)])
+    rc, out, err = armsim(args, args.image, ["--smp", str(args.smp)] + args.armsim_arg)
     if qrc != 0:
         fail(f"QEMU exited {qrc}: {qerr}")
     if rc != 0:
@@ -523,6 +523,8 @@ def main():
     p = sub.add_parser("compare-qemu")
     p.add_argument("image")
     p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--armsim-arg", action="append", default=[],
+                   help="an extra armsim option, e.g. --armsim-arg=--seed=3 (repeatable)")
     p = sub.add_parser("determinism")
     p.add_argument("image")
     p = sub.add_parser("dtc")

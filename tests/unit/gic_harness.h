@@ -40,7 +40,8 @@ struct GicHarness {
     // Local time offset given with each access (as a core running ahead would).
     sc_core::sc_time offset = sc_core::SC_ZERO_TIME;
 
-    explicit GicHarness(unsigned cpus) : gic("gic", config(cpus)) {
+    explicit GicHarness(unsigned cpus) : GicHarness(config(cpus)) {}
+    explicit GicHarness(const gic::GicConfig& cfg) : gic("gic", cfg) {
         sock[D].bind(gic.dist);
         sock[C].bind(gic.cpu);
         sock[H].bind(gic.hyp);

@@ -352,3 +352,30 @@ TEST(Gic, LinesChangeWithinTheTransaction) {
     EXPECT_EQ(h.edges[1].ps, 5'300'000u);
     EXPECT_FALSE(h.edges[1].level);
 }
+
+// With a delivery delay (race hunting), a rising edge reaches the core after a delay drawn from
+// the seed; a falling edge at once; an interrupt withdrawn before delivery never arrives.
+TEST(Gic, SeededDeliveryDelayHoldsRisingEdgesOnly) {
+    gic::GicConfig cfg;
+    cfg.num_cpus = 1;
+    cfg.max_delivery_delay_ps = 1'000'000;
+    cfg.seed = 42;
+    H h(cfg);
+    h.basic_setup();
+    h.enable(0, kSpi, 0xa0);
+    h.gic.set_spi(kSpi - 32, true);
+    EXPECT_TRUE(h.line(0, O::Irq)); // the GIC's own view changes at once
+    EXPECT_TRUE(h.edges.empty());
+    sc_core::sc_start(sc_core::sc_time(2, sc_core::SC_US));
+    ASSERT_EQ(h.edges.size(), 1u);
+    EXPECT_TRUE(h.edges[0].level);
+    EXPECT_EQ(h.edges[0].ps, Rng(42, "gic").below(1'000'001)); // the seed's first draw
+    h.gic.set_spi(kSpi - 32, false);
+    ASSERT_EQ(h.edges.size(), 2u);
+    EXPECT_FALSE(h.edges[1].level);
+    EXPECT_EQ(h.edges[1].ps, 2'000'000u);
+    h.gic.set_spi(kSpi - 32, true);
+    h.gic.set_spi(kSpi - 32, false);
+    sc_core::sc_start(sc_core::sc_time(2, sc_core::SC_US));
+    EXPECT_EQ(h.edges.size(), 2u);
+}
