@@ -103,6 +103,10 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg), console_(cfg.console_out) {
     // The GIC's and the timers' whole state in the run digest.
     add_digest_part("gic", [this] { return gic_->digest(); });
     add_digest_part("timer", [this] { return timer_->digest(); });
+    add_reset_hook([this] {
+        timer_->reset();
+        gic_->reset();
+    });
 
     for (unsigned i = 0; i < cfg.smp; ++i) {
         cpu::CoreConfig cc;

@@ -4,6 +4,7 @@
 #include "models/mem/initiator_id.h"
 #include "models/trace/trace.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -121,6 +122,24 @@ void Gic400::bad_access(Frame frame, uint64_t offset, unsigned len, bool write) 
                     {"write", write ? 1u : 0u},
                     {"count", bad_accesses_}});
     }
+}
+
+void Gic400::reset() {
+    now_ps_ = sc_time_stamp().value();
+    for (unsigned c = 0; c < cfg_.num_cpus; ++c)
+        for (Output l : {Output::Irq, Output::Fiq, Output::VIrq, Output::VFiq})
+            set_output(c, l, false);
+    for (CpuState& s : cpus_) {
+        // The maintenance interrupt is the GIC's own output, not a wire from outside.
+        const uint32_t wires = s.level & ~(1u << kMaintenanceIntid);
+        s = CpuState{};
+        s.level = wires;
+    }
+    dctlr_ = 0;
+    for (auto* v : {&spi_enabled_, &spi_latch_, &spi_active_, &spi_edge_, &spi_group_})
+        std::fill(v->begin(), v->end(), 0);
+    std::fill(spi_prio_.begin(), spi_prio_.end(), 0);
+    std::fill(spi_targets_.begin(), spi_targets_.end(), cfg_.num_cpus == 1 ? 1 : 0);
 }
 
 uint64_t Gic400::digest() const {

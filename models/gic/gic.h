@@ -65,6 +65,10 @@ public:
 
     Gic400(sc_core::sc_module_name name, const GicConfig& cfg);
 
+    // Back to the reset state (a system reset): registers, pending and active state, list
+    // registers; the outputs go low. Input wire levels stay: the devices drive them.
+    void reset();
+
     void on_output(std::function<void(unsigned cpu, Output line, bool level)> fn) {
         out_ = std::move(fn);
     }

@@ -333,8 +333,15 @@ void GenericTimer::sysreg_write(cpu::Core& core, unsigned reg, uint64_t v) {
 }
 
 void GenericTimer::core_reset(cpu::Core& core) {
-    const unsigned c = core.config().index;
-    if (c >= cores_.size()) return;
+    if (core.config().index < cores_.size()) reset_core(core.config().index);
+}
+
+void GenericTimer::reset() {
+    for (unsigned c = 0; c < cores_.size(); ++c)
+        reset_core(c);
+}
+
+void GenericTimer::reset_core(unsigned c) {
     PerCore& p = *cores_[c];
     const uint64_t ps = sc_time_stamp().value();
     for (unsigned k = 0; k < kNumKinds; ++k) {

@@ -51,6 +51,8 @@ public:
     uint64_t sysreg_read(cpu::Core& core, unsigned reg) override;
     void sysreg_write(cpu::Core& core, unsigned reg, uint64_t value) override;
     void core_reset(cpu::Core& core) override;
+    // Every core's timers back to their reset state (a system reset).
+    void reset();
 
     // The system counter at a simulated time, and the first time it shows `count`.
     uint64_t count_at(uint64_t ps) const;
@@ -95,6 +97,7 @@ private:
     void schedule_stream(unsigned cpu, unsigned s, uint64_t ps);
     void stream_fire(unsigned cpu, unsigned s);
     void set_out(unsigned cpu, unsigned k, bool level, uint64_t ps);
+    void reset_core(unsigned cpu);
     static void notify_at(sc_core::sc_event& ev, uint64_t& due, uint64_t ps);
 
     TimerConfig cfg_;

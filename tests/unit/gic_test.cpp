@@ -379,3 +379,34 @@ TEST(Gic, SeededDeliveryDelayHoldsRisingEdgesOnly) {
     sc_core::sc_start(sc_core::sc_time(2, sc_core::SC_US));
     EXPECT_EQ(h.edges.size(), 2u);
 }
+
+TEST(Gic, ResetRestoresRegistersAndLowersLinesButKeepsInputWires) {
+    H h(2);
+    h.basic_setup();
+    h.enable(1, 27, 0x20);
+    h.enable(0, kSpi, 0x40);
+    h.target(kSpi, 2);
+    h.gic.set_ppi(1, 27, true);
+    h.wr(H::D, 0, G::GICD_SGIR, (1u << 16) | 4);
+    h.wr(H::H, 1, G::GICH_HCR, 1);
+    h.wr(H::V, 1, G::GICC_CTLR, 1);
+    h.wr(H::V, 1, G::GICC_PMR, 0xf8);
+    h.wr(H::H, 1, G::GICH_LR0, (1u << 28) | 99);
+    EXPECT_TRUE(h.line(1, O::Irq));
+    EXPECT_TRUE(h.line(1, O::VIrq));
+    h.gic.reset();
+    EXPECT_FALSE(h.line(1, O::Irq));
+    EXPECT_FALSE(h.line(1, O::VIrq));
+    EXPECT_EQ(h.edges.back().level, false);
+    EXPECT_EQ(h.rd(H::D, 0, G::GICD_CTLR), 0u);
+    EXPECT_EQ(h.rd(H::D, 1, G::GICD_ISENABLER), 0xffffu);
+    EXPECT_EQ(h.rd(H::D, 0, G::GICD_ITARGETSR + kSpi), 0u);
+    EXPECT_EQ(h.rd(H::D, 1, G::GICD_SPENDSGIR + 4), 0u);
+    EXPECT_EQ(h.rd(H::C, 1, G::GICC_PMR), 0u);
+    EXPECT_EQ(h.rd(H::C, 1, G::GICC_BPR), 2u);
+    EXPECT_EQ(h.rd(H::H, 1, G::GICH_LR0), 0u);
+    EXPECT_EQ(h.rd(H::H, 1, G::GICH_ELRSR0), 0xfu);
+    // The timer's wire is still high: it is pending once software enables it again.
+    EXPECT_EQ(h.rd(H::D, 1, G::GICD_PPISR), 1u << (27 - 16));
+    EXPECT_EQ(h.rd(H::D, 1, G::GICD_ISPENDR), 1u << 27);
+}

@@ -230,8 +230,7 @@ TEST(Timer, CounterAtAFrequencyThatDoesNotDivideAPicosecond) {
     timer::GenericTimer t("timer", cfg);
     std::vector<uint64_t> rises;
     t.on_irq([&](unsigned, unsigned, bool level) {
-        if (level)
-            rises.push_back(sc_core::sc_time_stamp().value());
+        if (level) rises.push_back(sc_core::sc_time_stamp().value());
     });
     test::CoreHarness h;
     h.core.set_timer_sysregs(&t);
@@ -248,4 +247,18 @@ TEST(Timer, CounterAtAFrequencyThatDoesNotDivideAPicosecond) {
     sc_core::sc_start(sc_time(1, SC_US));
     ASSERT_EQ(rises.size(), 1u);
     EXPECT_EQ(rises[0], 125'000u);
+}
+
+TEST(Timer, SystemResetDisablesEveryTimer) {
+    TimerHarness t;
+    t.write(SysReg::CNTHP_CVAL_EL2, 0);
+    t.write(SysReg::CNTHP_CTL_EL2, 1);
+    t.write(SysReg::CNTKCTL_EL1, 0x3);
+    ASSERT_EQ(t.edges.size(), 1u);
+    t.timer.reset();
+    ASSERT_EQ(t.edges.size(), 2u);
+    EXPECT_FALSE(t.edges[1].level);
+    EXPECT_EQ(t.read(SysReg::CNTHP_CTL_EL2), 0u);
+    EXPECT_EQ(t.read(SysReg::CNTKCTL_EL1), 0u);
+    EXPECT_EQ(t.read(SysReg::CNTHCTL_EL2), 3u);
 }
