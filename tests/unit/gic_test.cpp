@@ -180,7 +180,8 @@ TEST(Gic, SpiGoesToOneOfItsTargets) {
     EXPECT_EQ(h.rd(H::D, 1, G::GICD_ITARGETSR + 24), 0x02020202u);
     h.wr(H::D, 1, G::GICD_ITARGETSR + 24, 0);
     EXPECT_EQ(h.rd(H::D, 0, G::GICD_ITARGETSR + 24), 0x01010101u);
-    // Retargeting follows at once; a target without a CPU interface is dropped.
+    // Retargeting follows at once; bits of CPU interfaces that do not exist are RAZ/WI
+    // (4.3.12; QEMU keeps them).
     h.target(kSpi, 0xfe);
     EXPECT_EQ(h.rd(H::D, 0, G::GICD_ITARGETSR + kSpi), 0x2u);
 }
@@ -284,10 +285,11 @@ TEST(Gic, GroupsFiqAndTheAliasedRegisters) {
     EXPECT_TRUE(h.line(0, O::Fiq));
     EXPECT_EQ(h.rd(H::C, 0, G::GICC_IAR), 40u);
     h.wr(H::C, 0, G::GICC_EOIR, 40);
-    // Group 1 is disabled in the distributor: not forwarded.
+    // Group 1 is disabled in the distributor: not forwarded, not even to HPPIR (4.3.1).
     h.wr(H::D, 0, G::GICD_CTLR, 1);
     h.wr(H::D, 0, G::GICD_ISPENDR + 4, 1u << 9);
     EXPECT_FALSE(h.line(0, O::Irq));
+    EXPECT_EQ(h.rd(H::C, 0, G::GICC_HPPIR), 1023u);
     h.wr(H::D, 0, G::GICD_CTLR, 3);
     EXPECT_TRUE(h.line(0, O::Irq));
 }
