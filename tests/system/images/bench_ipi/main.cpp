@@ -41,6 +41,7 @@ void cpu_setup() {
 }
 
 void work(unsigned me) {
+    irq_enable(); // doorbells interrupt the computation
     uint64_t s = 0x12345678u + me;
     for (unsigned c = 0; c < kChunks; ++c) {
         s = chunk(s, kChunkIters);
