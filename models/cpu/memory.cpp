@@ -169,8 +169,9 @@ void Core::raise_abort(uint64_t va, AccessKind kind, uint32_t isyn, const MmuFau
     if (f.s1ptw)
         iss |= 1u << 7;
     if (!fetch) {
-        // WnR: for a stage-2 fault on a stage-1 walk it reports the walk, a read (D13.2.37).
-        if (kind == AccessKind::Write && !f.s1ptw)
+        // WnR follows the instruction, also for a stage-2 fault on the stage-1 walk: the
+        // walk passes the access's iswrite to AArch64.SecondStageWalk() (D13.2.37 WnR).
+        if (kind == AccessKind::Write)
             iss |= 1u << 6;
         // The instruction syndrome is valid only for stage-2 faults that are not on a
         // stage-1 walk, matching what a hypervisor needs to emulate MMIO.

@@ -429,9 +429,10 @@ TEST(Stage2, S1ptwDataAbortFromEl1) {
     h.run(A64("str x0, [x1]"));
     EXPECT_EQ(h.core.st.el, 2u);
     EXPECT_EQ(h.ec(2), kDabtLower);
-    // S1PTW, no instruction syndrome, WnR = 0 (the walk reads), DFSC: stage-2 translation
-    // fault at level 1 (VTCR starts at level 1, the IPA's level-1 entry is invalid).
-    EXPECT_EQ(h.iss(2), kS1PTW | 0x05u);
+    // S1PTW, no instruction syndrome, WnR = 1 (the store's iswrite reaches the stage-2
+    // walk of the table, AArch64.SecondStageWalk()), DFSC: the stage-2 translation fault at
+    // *its* level, 1 (VTCR starts at level 1, the IPA's level-1 entry is invalid).
+    EXPECT_EQ(h.iss(2), kS1PTW | kWnR | 0x05u);
     EXPECT_EQ(h.far(2), 0x1000u);
     EXPECT_EQ(h.core.sysreg(SysReg::HPFAR_EL2), (0x80000000ull >> 12) << 4);
 }

@@ -1,0 +1,47 @@
+// Dropping from EL2 to EL1/EL0 to run a function, and coming back (cputest.h).
+//
+// run_lower saves the callee-saved registers on the EL2 stack and erets to a trampoline at
+// the lower EL that calls the function. When it returns, the trampoline raises HVC #0xffff
+// (from EL1) or SVC #0xffff (from EL0; the EL1 handler turns it into HVC #0xffff); the EL2
+// handler then returns to cputest_el2_return, which unwinds run_lower's frame.
+
+    .text
+    .balign 4
+    .globl cputest_run_lower
+// void cputest_run_lower(void (*fn)(), uint64_t spsr, uint64_t sp_lower)
+cputest_run_lower:
+    stp     x29, x30, [sp, #-96]!
+    stp     x19, x20, [sp, #16]
+    stp     x21, x22, [sp, #32]
+    stp     x23, x24, [sp, #48]
+    stp     x25, x26, [sp, #64]
+    stp     x27, x28, [sp, #80]
+    mov     x19, x0
+    tst     x1, #0xc                    // EL0 or EL1?
+    b.eq    1f
+    msr     sp_el1, x2
+    adr     x3, cputest_el1_tramp
+    b       2f
+1:  msr     sp_el0, x2
+    adr     x3, cputest_el0_tramp
+2:  msr     elr_el2, x3
+    msr     spsr_el2, x1
+    isb
+    eret
+
+cputest_el1_tramp:
+    blr     x19
+    hvc     #0xffff
+cputest_el0_tramp:
+    blr     x19
+    svc     #0xffff
+
+    .globl cputest_el2_return
+cputest_el2_return:
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
+    ret
