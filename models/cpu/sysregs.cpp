@@ -235,13 +235,17 @@ const Table& table() {
 
 unsigned min_el(SysRegAccess a) {
     switch (a) {
-    case EL0_RW: case EL0_RO: case EL0_WO: return 0;
+    case EL0_RW: case EL0_RO: case EL0_WO: case EL0_RO_EL1_RW: return 0;
     case EL1_RW: case EL1_RO: case EL1_WO: return 1;
     default: return 2;
     }
 }
 bool readable(SysRegAccess a) { return a != EL0_WO && a != EL1_WO && a != EL2_WO; }
-bool writable(SysRegAccess a) { return a != EL0_RO && a != EL1_RO && a != EL2_RO; }
+bool writable(SysRegAccess a, unsigned el) {
+    if (a == EL0_RO_EL1_RW)
+        return el >= 1;
+    return a != EL0_RO && a != EL1_RO && a != EL2_RO;
+}
 
 } // namespace
 
@@ -266,7 +270,7 @@ static uint32_t sysreg_iss(uint32_t key, unsigned rt, bool read) {
 void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
     const SysRegInfo& info = sysreg_info(r);
     if (st.el < min_el(info.access) || (read && !readable(info.access)) ||
-        (!read && !writable(info.access)))
+        (!read && !writable(info.access, st.el)))
         undefined();
     const Exception trap_el1{Ec::SysRegTrap, sysreg_iss(key, rt, read), 0};
     const Exception trap_el2{Ec::SysRegTrap, sysreg_iss(key, rt, read), 2};
@@ -284,8 +288,6 @@ void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
             trap = !(sysreg(SysReg::PMUSERENR_EL0) & 1) && r != SysReg::PMUSERENR_EL0;
         else if (info.trap == TDA)
             trap = (sysreg(SysReg::MDSCR_EL1) >> 12) & 1; // MDSCR_EL1.TDCC
-        if (r == SysReg::PMUSERENR_EL0 && !read)
-            undefined();
         if (trap)
             raise(trap_el1);
     }

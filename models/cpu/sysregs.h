@@ -19,6 +19,7 @@ constexpr unsigned kNumSysRegs = static_cast<unsigned>(SysReg::count);
 
 enum SysRegAccess : uint8_t {
     EL0_RW, EL0_RO, EL0_WO, EL1_RW, EL1_RO, EL1_WO, EL2_RW, EL2_RO, EL2_WO,
+    EL0_RO_EL1_RW, // readable from EL0, writable from EL1 up (TPIDRRO_EL0, PMUSERENR_EL0)
 };
 
 // The EL2 control that traps an EL1/EL0 access to EL2 (ARM DDI 0487 D1.14, D13.2).

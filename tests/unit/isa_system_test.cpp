@@ -188,6 +188,27 @@ TEST(SystemInstructions, UnknownAndPrivilegedRegistersAreUndefined) {
     EXPECT_EQ(h.esr(1), esr(0, 0));
 }
 
+// TPIDRRO_EL0 and PMUSERENR_EL0 are read-only at EL0 and read/write above (D13.2.137,
+// D13.5.x): a hypervisor context-switches TPIDRRO_EL0 from EL2.
+TEST(SystemInstructions, ReadOnlyAtEl0WritableAbove) {
+    CoreHarness h;
+    h.x(0) = 0x1234;
+    h.run(A64("msr tpidrro_el0, x0; mrs x1, tpidrro_el0")); // EL2
+    EXPECT_EQ(h.x(1), 0x1234u);
+    h.enter(1);
+    h.x(0) = 0x5678;
+    h.run(A64("msr tpidrro_el0, x0; mrs x1, tpidrro_el0"));
+    EXPECT_EQ(h.core.st.el, 1u);
+    EXPECT_EQ(h.x(1), 0x5678u);
+    h.enter(0);
+    h.run(A64("mrs x2, tpidrro_el0"));
+    EXPECT_EQ(h.core.st.el, 0u);
+    EXPECT_EQ(h.x(2), 0x5678u);
+    h.run(A64("msr tpidrro_el0, x0")); // a write from EL0 is UNDEFINED
+    EXPECT_EQ(h.core.st.el, 1u);
+    EXPECT_EQ(h.esr(1), esr(0, 0));
+}
+
 TEST(SystemInstructions, El1ReadsOfIdentificationAreVirtualised) {
     CoreHarness h;
     h.core.sysreg_ref(SysReg::VPIDR_EL2) = 0x12345678;
