@@ -1,0 +1,100 @@
+// Sorted per-pCPU timer queues.
+#include "timer.h"
+
+#include "arch.h"
+
+namespace hyp {
+
+namespace {
+struct Queue {
+    ListNode head;
+    SpinLock lock;
+};
+Queue g_queues[kMaxPcpus];
+
+Timer* first(Queue& q) {
+    return q.head.next == &q.head ? nullptr : HYP_CONTAINER_OF(q.head.next, Timer, node);
+}
+
+// Programs the hardware timer when `cpu` is this pCPU; a remote pCPU is kicked and
+// reprograms itself when it runs its queue.
+void reprogram(unsigned cpu, Queue& q) {
+    Timer* t = first(q);
+    if (cpu == arch::cpu_id()) arch::timer_program(t ? t->deadline : 0);
+}
+} // namespace
+
+void timers_init() {
+    for (auto& q : g_queues)
+        q.head.prev = q.head.next = &q.head;
+}
+
+void timer_init(Timer* t, void (*fn)(void*), void* data) {
+    t->fn = fn;
+    t->data = data;
+    t->cpu = -1;
+    t->node.prev = t->node.next = &t->node;
+}
+
+bool timer_active(const Timer* t) {
+    return __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE) >= 0;
+}
+
+void timer_stop(Timer* t) {
+    for (;;) {
+        const int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        if (cpu < 0) return;
+        Queue& q = g_queues[cpu];
+        LockGuard g(q.lock);
+        if (t->cpu != cpu) continue; // moved meanwhile
+        t->node.unlink();
+        __atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
+        return;
+    }
+}
+
+void timer_set(Timer* t, uint64_t deadline, unsigned cpu) {
+    timer_stop(t);
+    Queue& q = g_queues[cpu];
+    bool head_changed;
+    {
+        LockGuard g(q.lock);
+        t->deadline = deadline;
+        ListNode* pos = q.head.next;
+        while (pos != &q.head && HYP_CONTAINER_OF(pos, Timer, node)->deadline <= deadline)
+            pos = pos->next;
+        pos->insert_before(&t->node);
+        __atomic_store_n(&t->cpu, static_cast<int>(cpu), __ATOMIC_RELEASE);
+        head_changed = first(q) == t;
+        if (head_changed) reprogram(cpu, q);
+    }
+    if (head_changed && cpu != arch::cpu_id()) arch::kick_cpu(cpu);
+}
+
+uint64_t timers_next(unsigned cpu) {
+    Queue& q = g_queues[cpu];
+    LockGuard g(q.lock);
+    Timer* t = first(q);
+    return t ? t->deadline : 0;
+}
+
+void timers_run(unsigned cpu) {
+    Queue& q = g_queues[cpu];
+    for (;;) {
+        Timer* t;
+        {
+            LockGuard g(q.lock);
+            t = first(q);
+            if (!t || t->deadline > arch::now()) {
+                reprogram(cpu, q);
+                return;
+            }
+            t->node.unlink();
+            __atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
+        }
+        // The callback may re-arm the timer or take other locks.
+        t->fn(t->data);
+    }
+}
+
+} // namespace hyp
