@@ -105,8 +105,11 @@ void on_hvc(Vcpu* v, GuestRegs* r, const Syndrome& s) {
         hypercall::dispatch(v, r);
     else if (s.imm16 == 0)
         vpsci_handle(v, r);
-    else
+    else {
+        // HVC returns past itself (D1.10.2); an undefined HVC faults on the HVC.
+        r->pc -= 4;
         inject_undef(v, r);
+    }
 }
 
 void on_smc(Vcpu* v, GuestRegs* r, const Syndrome& s) {

@@ -34,13 +34,11 @@ void resample(Vcpu* v, VIrq* irq) {
     if (irq->level_fn) irq->line_level = irq->level_fn(v);
 }
 
-// Makes `v` notice a change of its interrupts: it refills its LRs on its next entry.
+// Makes `v` notice a change of its interrupts: a running vCPU leaves its guest and
+// refills its LRs; a blocked one (or one on its way to block, still running) is woken.
 void kick(Vcpu* v) {
-    if (v == current()) return;
-    if (v->sched.running)
-        arch::kick_cpu(v->sched.processor);
-    else
-        domain::vcpu_unblock(v);
+    if (v != current() && v->sched.running) arch::kick_cpu(v->sched.processor);
+    domain::vcpu_unblock(v);
 }
 
 // Whether `v`'s LRs are folded (its state in memory is the truth): it is not in guest
@@ -624,6 +622,15 @@ void flush(Vcpu* v) {
                 lr |= kLrPending | (src << 10);
                 if (irq->sgi_sources) lr |= kLrEoi;
             }
+        } else if (irq->active && irq->target != v) {
+            // Retargeted while in flight here: only its active state stays; its next
+            // pending instance goes to the new target once the guest deactivates this one,
+            // so come back at that EOI (prune moves it).
+            lr |= kLrActive;
+            if (irq->hw && irq->phys_active)
+                lr |= kLrHw | (static_cast<uint32_t>(irq->hwintid) << 10);
+            else
+                lr |= kLrEoi;
         } else {
             if (irq->active) lr |= kLrActive;
             if (want_pending) {

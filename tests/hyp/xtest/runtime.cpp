@@ -370,7 +370,7 @@ extern "C" void xtest_exception(uint64_t* frame, uint64_t kind) {
         frame[31] = elr + 4; // step over the faulting instruction
         return;
     }
-    xt::printf("FAIL unexpected exception kind %lu ESR %#lx ELR %#lx FAR %#lx\n", kind, esr, elr,
+    xt::printf("FAIL unexpected exception kind %lu ESR 0x%lx ELR 0x%lx FAR 0x%lx\n", kind, esr, elr,
                far);
     xt::finish("crashed");
 }
