@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if __STDC_HOSTED__
+#include <string.h> // host unit tests: the C library's
+#else
 extern "C" {
 void* memcpy(void* d, const void* s, size_t n);
 void* memset(void* d, int c, size_t n);
@@ -15,6 +18,7 @@ size_t strlen(const char* s);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 }
+#endif
 
 namespace hyp {
 

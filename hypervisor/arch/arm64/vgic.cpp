@@ -504,6 +504,7 @@ void inject_spi(Domain* d, unsigned intid) {
 void inject_hw(Vcpu* v, unsigned intid, unsigned hwintid) {
     LockGuard g(dist(v).lock);
     VIrq* irq = &v->vgic.private_irqs[intid & 31];
+    irq->hw = true;
     irq->hwintid = static_cast<uint16_t>(hwintid);
     irq->phys_active = true;
     irq->pending_latch = true;
@@ -514,6 +515,7 @@ void inject_spi_hw(Domain* d, unsigned intid, unsigned hwintid) {
     LockGuard g(d->vgic.lock);
     if (intid < 32 || intid - 32 >= d->vgic.nr_spis) return;
     VIrq* irq = &d->vgic.spis[intid - 32];
+    irq->hw = true;
     irq->hwintid = static_cast<uint16_t>(hwintid);
     irq->phys_active = true;
     irq->pending_latch = true;
