@@ -44,6 +44,7 @@ void Core::reset(uint64_t entry, uint64_t x0) {
     }
     excl_valid_ = false;
     event_register_ = false;
+    pmu_.reset();
     if (timer_)
         timer_->core_reset(*this);
     mmu_.invalidate_all();

@@ -13,6 +13,7 @@
 #include "exception.h"
 #include "mmu.h"
 #include "platform.h"
+#include "pmu.h"
 #include "sysregs.h"
 
 #include <cstdint>
@@ -205,10 +206,8 @@ public:
     // The exception level a synchronous exception from the current state goes to.
     unsigned default_sync_target() const;
 
-    // PMU cycle counter (PMCCNTR_EL0) and the timer registers (served by the timer model).
-    bool pmu_cycles_counting() const;
-    uint64_t pmu_cycles() const;
-    void pmu_set_cycles(uint64_t v);
+    // The performance monitors (pmu.h) and the timer registers (served by the timer model).
+    Pmu& pmu() { return pmu_; }
     uint64_t timer_sysreg_read(SysReg r);
     void timer_sysreg_write(SysReg r, uint64_t v);
     // Traps the MRS/MSR being executed (EC 0x18 with its ISS) to EL2, or with target_el 0 to
@@ -289,7 +288,7 @@ private:
     uint32_t sysreg_key_ = 0; // the MRS/MSR being executed, for trap_sysreg_access
     uint8_t sysreg_rt_ = 0;
     bool sysreg_is_read_ = false;
-    uint64_t pmu_cycle_origin_ = 0, pmu_frozen_ = 0;
+    Pmu pmu_{*this};
 
     // Time.
     QuantumKeeper qk_;

@@ -38,10 +38,16 @@ unsigned Core::default_sync_target() const {
 }
 
 void Core::set_el_sp(unsigned el, bool spsel) {
+    // The PMU's EL filters: count what ran at the old EL, restart for the new one.
+    const bool pmu = pmu_.active() && el != st.el;
+    if (pmu)
+        pmu_.fold();
     st.sp_el[st.spsel ? st.el : 0] = st.sp;
     st.el = static_cast<uint8_t>(el);
     st.spsel = el != 0 && spsel;
     st.sp = st.sp_el[st.spsel ? st.el : 0];
+    if (pmu)
+        pmu_.rearm();
 }
 
 void Core::raise(const Exception& e) {

@@ -96,38 +96,19 @@ uint64_t read_ccsidr(Core& c, R) {
     }
 }
 
-// Set/clear register pairs of the PMU share one value, kept in the *SET register.
-void write_set(Core& c, R r, uint64_t v) {
-    R target = r == R::PMCNTENCLR_EL0 ? R::PMCNTENSET_EL0
-             : r == R::PMINTENCLR_EL1 ? R::PMINTENSET_EL1
-             : r == R::PMOVSCLR_EL0   ? R::PMOVSSET_EL0
-                                      : r;
-    const bool clear = r == R::PMCNTENCLR_EL0 || r == R::PMINTENCLR_EL1 || r == R::PMOVSCLR_EL0;
-    uint64_t& cur = c.sysreg_ref(target);
-    cur = clear ? (cur & ~v) : (cur | v);
-}
-uint64_t read_set(Core& c, R r) {
-    R target = r == R::PMCNTENCLR_EL0 ? R::PMCNTENSET_EL0
-             : r == R::PMINTENCLR_EL1 ? R::PMINTENSET_EL1
-             : r == R::PMOVSCLR_EL0   ? R::PMOVSSET_EL0
-                                      : r;
-    return c.sysreg(target);
+// The performance monitors live in pmu.cpp; MDCR_EL2 changes which counters run.
+uint64_t read_pmu(Core& c, R r) { return c.pmu().read(r); }
+void write_pmu(Core& c, R r, uint64_t v) { c.pmu().write(r, v); }
+void write_mdcr_el2(Core& c, R r, uint64_t v) {
+    c.pmu().fold();
+    c.sysreg_ref(r) = v & 0xfffff; // HPMN .. TDRA, TPMS/E2PB are later extensions
+    c.pmu().rearm();
 }
 
-// PMCCNTR_EL0 counts core cycles while PMCR_EL0.E and PMCNTENSET_EL0.C are set.
-uint64_t read_pmccntr(Core& c, R) { return c.pmu_cycles(); }
-void write_pmccntr(Core& c, R, uint64_t v) { c.pmu_set_cycles(v); }
-void write_pmcr(Core& c, R, uint64_t v) {
-    const uint64_t old_cycles = c.pmu_cycles();
-    // E (0), P (1, WO), C (2, WO), D (3), X (4), DP (5), LC (6); N (15:11) is RO.
-    c.sysreg_ref(R::PMCR_EL0) = (c.sysreg(R::PMCR_EL0) & ~0x79ull) | (v & 0x79);
-    c.pmu_set_cycles((v & 4) ? 0 : old_cycles);
-}
-void write_pmcntenset(Core& c, R r, uint64_t v) {
-    const uint64_t cyc = c.pmu_cycles();
-    write_set(c, r, v);
-    c.pmu_set_cycles(cyc);
-}
+// FPCR/FPSR: subject to the FP access traps like any FP/SIMD instruction, and UNDEFINED
+// while FP/SIMD is not implemented (ID_AA64PFR0_EL1.FP = 0xf).
+uint64_t read_fp_status(Core& c, R) { c.fp_unimplemented(); }
+void write_fp_status(Core& c, R, uint64_t) { c.fp_unimplemented(); }
 
 void write_oslar(Core& c, R, uint64_t v) {
     uint64_t& oslsr = c.sysreg_ref(R::OSLSR_EL1);
@@ -168,14 +149,37 @@ constexpr Hook kHooks[] = {
     {R::ISR_EL1, read_isr, nullptr},
     {R::DCZID_EL0, read_dczid, nullptr},
     {R::CCSIDR_EL1, read_ccsidr, nullptr},
-    {R::PMCNTENSET_EL0, read_set, write_pmcntenset},
-    {R::PMCNTENCLR_EL0, read_set, write_pmcntenset},
-    {R::PMINTENSET_EL1, read_set, write_set},
-    {R::PMINTENCLR_EL1, read_set, write_set},
-    {R::PMOVSSET_EL0, read_set, write_set},
-    {R::PMOVSCLR_EL0, read_set, write_set},
-    {R::PMCCNTR_EL0, read_pmccntr, write_pmccntr},
-    {R::PMCR_EL0, nullptr, write_pmcr},
+    {R::PMCR_EL0, read_pmu, write_pmu},
+    {R::PMCNTENSET_EL0, read_pmu, write_pmu},
+    {R::PMCNTENCLR_EL0, read_pmu, write_pmu},
+    {R::PMOVSCLR_EL0, read_pmu, write_pmu},
+    {R::PMSWINC_EL0, read_pmu, write_pmu},
+    {R::PMSELR_EL0, read_pmu, write_pmu},
+    {R::PMCEID0_EL0, read_pmu, write_pmu},
+    {R::PMCEID1_EL0, read_pmu, write_pmu},
+    {R::PMCCNTR_EL0, read_pmu, write_pmu},
+    {R::PMXEVTYPER_EL0, read_pmu, write_pmu},
+    {R::PMXEVCNTR_EL0, read_pmu, write_pmu},
+    {R::PMUSERENR_EL0, read_pmu, write_pmu},
+    {R::PMOVSSET_EL0, read_pmu, write_pmu},
+    {R::PMINTENSET_EL1, read_pmu, write_pmu},
+    {R::PMINTENCLR_EL1, read_pmu, write_pmu},
+    {R::PMCCFILTR_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR0_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR1_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR2_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR3_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR4_EL0, read_pmu, write_pmu},
+    {R::PMEVCNTR5_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER0_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER1_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER2_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER3_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER4_EL0, read_pmu, write_pmu},
+    {R::PMEVTYPER5_EL0, read_pmu, write_pmu},
+    {R::MDCR_EL2, nullptr, write_mdcr_el2},
+    {R::FPCR, read_fp_status, write_fp_status},
+    {R::FPSR, read_fp_status, write_fp_status},
     {R::OSLAR_EL1, nullptr, write_oslar},
     {R::CNTFRQ_EL0, read_timer, write_timer},
     {R::CNTPCT_EL0, read_timer, write_timer},
@@ -272,6 +276,8 @@ void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
     if (st.el < min_el(info.access) || (read && !readable(info.access)) ||
         (!read && !writable(info.access, st.el)))
         undefined();
+    if ((info.trap == TPM || info.trap == TPM_CR) && pmu_.counter_reserved(r))
+        undefined(); // an event counter at or above MDCR_EL2.HPMN, from EL0/EL1
     const Exception trap_el1{Ec::SysRegTrap, sysreg_iss(key, rt, read), 0};
     const Exception trap_el2{Ec::SysRegTrap, sysreg_iss(key, rt, read), 2};
 
@@ -284,8 +290,8 @@ void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
             trap = !(sctlr1 & sctlr::UCT) && !tge;
         else if (r == SysReg::DAIF)
             trap = !(sctlr1 & sctlr::UMA) && !tge;
-        else if (info.trap == TPM || info.trap == TPM_CR)
-            trap = !(sysreg(SysReg::PMUSERENR_EL0) & 1) && r != SysReg::PMUSERENR_EL0;
+        else if ((info.trap == TPM || info.trap == TPM_CR) && r != SysReg::PMUSERENR_EL0)
+            trap = !pmu_.el0_allowed(r, read); // PMUSERENR_EL0 EN/SW/CR/ER
         else if (info.trap == TDA)
             trap = (sysreg(SysReg::MDSCR_EL1) >> 12) & 1; // MDSCR_EL1.TDCC
         if (trap)
@@ -333,8 +339,24 @@ void Core::unknown_sysreg(uint32_t key, bool read) {
     undefined();
 }
 
+// The unallocated encodings of the ID register space, op0 = 3, op1 = 0, CRn = 0, CRm = 1..7
+// (ARM DDI 0487 D12.3.1), read as zero at EL1 and above and trap with HCR_EL2.TID3: later
+// architecture versions put ID registers there (ID_AA64MMFR2_EL1, ID_AA64ZFR0_EL1 ...)
+// that software reads on any ARMv8 core. Writes to them are UNDEFINED.
+static bool reserved_id_register(uint32_t key) {
+    const unsigned crm = (key >> 3) & 15;
+    return (key & ~0x3fu) == sysreg_key(3, 0, 0, 0, 0) && crm >= 1 && crm <= 7;
+}
+
 uint64_t Core::sysreg_read(uint32_t key, unsigned rt) {
     const SysReg r = sysreg_by_key(key);
+    if (r == SysReg::count && reserved_id_register(key)) {
+        if (st.el == 0)
+            undefined();
+        if (st.el == 1 && (sysreg(SysReg::HCR_EL2) & hcr::TID3))
+            raise(Exception{Ec::SysRegTrap, sysreg_iss(key, rt, true), 2});
+        return 0;
+    }
     if (r == SysReg::count)
         unknown_sysreg(key, true);
     check_sysreg_access(r, key, rt, true);
@@ -381,21 +403,6 @@ void Core::msr_pstate(unsigned op1, unsigned op2, unsigned crm) {
     default:
         undefined(); // PAN, UAO, ... are later architecture versions
     }
-}
-
-// --- PMU cycle counter -----------------------------------------------------------------------
-
-bool Core::pmu_cycles_counting() const {
-    return (sysreg(SysReg::PMCR_EL0) & 1) && (sysreg(SysReg::PMCNTENSET_EL0) >> 31 & 1);
-}
-uint64_t Core::pmu_cycles() const {
-    const uint64_t base = pmu_cycles_counting() ? cycles_ - pmu_cycle_origin_ : pmu_frozen_;
-    // PMCR_EL0.LC = 0 makes the overflow at 32 bits; the counter stays 64 bits wide.
-    return base;
-}
-void Core::pmu_set_cycles(uint64_t v) {
-    pmu_frozen_ = v;
-    pmu_cycle_origin_ = cycles_ - v;
 }
 
 // --- timer registers without a timer model -------------------------------------------------

@@ -39,6 +39,8 @@ def armsim(args, image=None, extra=()):
 
 def cmd_expect(args):
     extra = ["--smp", str(args.smp)]
+    if args.cpu_timing:
+        extra += ["--cpu-timing", args.cpu_timing]
     t0 = time.perf_counter()
     rc, out, err = armsim(args, args.image, extra)
     host = time.perf_counter() - t0
@@ -520,6 +522,7 @@ def main():
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--max-total-insns", type=int, default=0)
     p.add_argument("--min-time-ps", type=int, default=0)
+    p.add_argument("--cpu-timing", default="")
     p = sub.add_parser("compare-qemu")
     p.add_argument("image")
     p.add_argument("--smp", type=int, default=1)
