@@ -121,3 +121,26 @@ TEST(Decoder, KnownEncodings) {
     for (const Case& c : cases)
         EXPECT_EQ(a64_decode(c.word).name, c.name) << c.text << " (0x" << std::hex << c.word << ")";
 }
+
+// Encodings of later architecture versions fall in spaces ARMv8.0 leaves unallocated: they
+// must decode as UNDEFINED (as on a Cortex-A57 and in QEMU for it), never as a neighbour.
+TEST(Decoder, LaterArchitectureEncodingsAreUnallocated) {
+    struct Case {
+        uint32_t word;
+        const char* text;
+    };
+    const Case cases[] = {
+        {0xb8200041, "ldadd w0, w1, [x2] (v8.1 LSE)"},
+        {0xf8208041, "swp x0, x1, [x2] (v8.1 LSE)"},
+        {0xc8e0fc41, "casal x0, x1, [x2] (v8.1 LSE)"},
+        {0x48207c82, "casp w0, w1, w2, w3, [x4] (v8.1 LSE)"},
+        {0xb8bfc020, "ldapr w0, [x1] (v8.3 RCPC)"},
+        {0x19000020, "stlurb w0, [x1] (v8.4 RCPC2)"},
+        {0xdac10020, "pacia x0, x1 (v8.3 PAuth)"},
+        {0x9ac13020, "pacga x0, x1, x1 (v8.3 PAuth)"},
+        {0x3a00080d, "setf8 w0 (v8.4 FlagM)"},
+    };
+    for (const Case& c : cases)
+        EXPECT_EQ(a64_decode(c.word).name, "UNALLOCATED") << c.text;
+    EXPECT_EQ(a64_decode(0xd503233f).name, "HINT"); // paciasp: a hint space NOP on v8.0
+}

@@ -114,6 +114,18 @@ TEST(Exceptions, DebugStateInstructionsAreUndefined) {
     }
 }
 
+// PSTATE fields of later architecture versions through MSR (immediate): CFINV (v8.4), PAN
+// (v8.1), UAO (v8.2), DIT (v8.4): UNDEFINED on ARMv8.0.
+TEST(Exceptions, LaterPstateFieldsAreUndefined) {
+    CoreHarness h;
+    for (uint32_t word : {0xd500401fu, 0xd500419fu, 0xd500407fu, 0xd503415fu}) {
+        const uint64_t before = h.exceptions();
+        h.run({word});
+        EXPECT_EQ(h.exceptions(), before + 1) << std::hex << word;
+        EXPECT_EQ(h.esr(2), esr(0, 0)) << std::hex << word;
+    }
+}
+
 TEST(Exceptions, UndefinedFromEl0UnderTgeGoesToEl2) {
     CoreHarness h;
     h.core.sysreg_ref(SysReg::HCR_EL2) = hcr::TGE;
