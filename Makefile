@@ -9,7 +9,7 @@
 PRESET ?= release
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
 JOBS ?= $(shell nproc)
-SCENARIO ?= bare-hello
+SCENARIO ?= dom0-domu
 CTEST_ARGS ?=
 
 .PHONY: all deps configure build run test bench asan format clean

@@ -42,8 +42,14 @@ void init_memory(const BootInfo& info, uint64_t image_start, uint64_t image_end)
     }
     g_pages.reserve(Hpa(image_start), g_bump - image_start);
     g_pages.reserve(Hpa(info.dtb_pa), info.dtb_size);
-    for (unsigned i = 0; i < info.nr_modules; ++i)
-        g_pages.reserve(Hpa(info.modules[i].start), info.modules[i].size);
+    for (unsigned i = 0; i < info.nr_modules; ++i) {
+        const BootModule& m = info.modules[i];
+        if (m.start < info.dtb_pa + info.dtb_size && info.dtb_pa < m.start + m.size)
+            log("warning: module %u (%#lx+%#lx) overlaps the device tree at %#lx: the boot "
+                "loader placed one over the other",
+                i, m.start, m.size, info.dtb_pa);
+        g_pages.reserve(Hpa(m.start), m.size);
+    }
     log("Memory: %lu MiB free of %lu MiB", (g_pages.free_pages() << kPageShift) >> 20,
         (g_pages.total_pages() << kPageShift) >> 20);
 }
@@ -156,8 +162,11 @@ void hyp_main(const FdtReader&, const BootInfo& info, uint64_t image_start, uint
         online += pcpu(i).online;
     log("%u of %u pCPU(s) online; scheduler: credit, %lu ms slices", online, g_nr_pcpus, tslice_ms);
     build_domains(info);
-    if (domain::count_live() == 0)
-        log("no domain to run (no multiboot,kernel module and no xen,domain node)");
+    if (domain::count_live() == 0) {
+        log("no domain to run (no usable multiboot,kernel module, no xen,domain node): "
+            "powering off");
+        arch::machine_off();
+    }
     unpause_all();
     sched::start_accounting();
     __atomic_store_n(&g_go, true, __ATOMIC_RELEASE);

@@ -7,6 +7,19 @@
     .section .text.head, "ax"
     .globl _start
 _start:
+    // A Linux arm64 Image header (Documentation/arch/arm64/booting.rst), so the same code
+    // boots as xen.elf (ELF loaders: x0 = 0 on QEMU) and as xen.bin (Image loaders put it
+    // at RAM + text_offset = 0x40200000, its link address, and pass x0 = DTB).
+    b       primary                     // code0
+    .long   0                           // code1
+    .quad   0x200000                    // text_offset
+    .quad   _image_size                 // image_size, .bss included
+    .quad   0x2                         // flags: little endian, 4K pages, 2 MiB-aligned base
+    .quad   0, 0, 0                     // res2..res4
+    .ascii  "ARM\x64"                  // magic
+    .long   0                           // res5
+
+primary:
     msr     daifset, #0xf
     mov     x19, x0
     mrs     x1, CurrentEL

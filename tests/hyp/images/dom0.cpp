@@ -21,13 +21,6 @@ void on_port(evtchn_port_t p) {
     if (p < 1024) g_events[p] = g_events[p] + 1;
 }
 
-bool wait_event(evtchn_port_t p, unsigned want, uint64_t ticks) {
-    const uint64_t end = counter() + ticks;
-    while (g_events[p] < want && counter() < end)
-        wfi();
-    return g_events[p] >= want;
-}
-
 int64_t domctl(xen_domctl_t& d) {
     d.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     return hypercall(__HYPERVISOR_domctl, reinterpret_cast<uint64_t>(&d));
@@ -130,12 +123,14 @@ void xt::main() {
     const uint64_t end = counter() + 20 * counter_hz();
     bool down = false;
     while (!down && counter() < end) {
+        const unsigned seen = g_events[bv.port];
         d = {};
         d.cmd = XEN_DOMCTL_getdomaininfo;
         d.domain = domu;
         down =
             domctl(d) == 0 && d.domain == domu && (d.u.getdomaininfo.flags & XEN_DOMINF_shutdown);
-        if (!down) wait_event(bv.port, g_events[bv.port] + 1, counter_hz() / 10);
+        const evtchn_port_t port = bv.port;
+        if (!down) wait_until([port, seen] { return g_events[port] != seen; });
     }
     check(down &&
               ((d.u.getdomaininfo.flags >> XEN_DOMINF_shutdownshift) & 0xff) == SHUTDOWN_poweroff,

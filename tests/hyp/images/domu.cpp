@@ -38,6 +38,7 @@ void xt::main() {
     suites::vgic();
     suites::psci();
     suites::isolation();
+    suites::pv_console();
     // Ping-pong with dom0.
     gic_init_cpu();
     events_init();
@@ -65,8 +66,8 @@ void xt::main() {
     unmask(g_port);
     irq_enable();
     const uint64_t end = counter() + 10 * counter_hz();
-    while (g_pp->seq_domu != kPingDone && counter() < end)
-        wfi();
+    (void)end;
+    wait_until([] { return g_pp->seq_domu == kPingDone; });
     printf("domU: port %u seq %u/%u pending %lx mask %lx upcall %u sel %lx\n", g_port,
            g_pp->seq_dom0, g_pp->seq_domu, shinfo()->evtchn_pending[0], shinfo()->evtchn_mask[0],
            vinfo(0)->evtchn_upcall_pending, vinfo(0)->evtchn_pending_sel);

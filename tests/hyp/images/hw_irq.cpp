@@ -36,8 +36,8 @@ void suites::hw_irq() {
     const int64_t r = hypercall(__HYPERVISOR_hyp_test, HYP_TEST_pend_phys_irq, kSpi);
     check(r == 0, "hw.pend_physical", "%ld", r);
     const uint64_t end = counter() + counter_hz() / 10;
-    while (!g_count && counter() < end)
-        wfi();
+    (void)end;
+    wait_until([] { return g_count != 0; });
     check(g_count == 1, "hw.delivered", "count %u", g_count);
     check(g_state_in_handler == 2, "hw.physical_active_in_handler", "state %ld",
           g_state_in_handler);

@@ -11,7 +11,9 @@ void grant_self(); // grant table set-up, versions, self copy
 void vgic();       // SGIs, PPIs, SPIs, priorities, active/pending, retargeting, overflow
 void psci();       // PSCI for guests (needs >= 2 vCPUs)
 void isolation();  // attempts to crash the hypervisor or reach what is not ours
-void vtimer();     // virtual timer interrupts across deschedules
+void vtimer(unsigned vcpus); // virtual timer interrupts across deschedules
 void hw_irq();     // physical SPI forwarded with the LR HW bit (dom0, "testhooks")
+void fpsimd(unsigned vcpus); // FP/SIMD registers across vCPU switches (when the CPU has FP)
+void pv_console(); // the PV console ring the hypervisor serves (domUs)
 
 } // namespace suites

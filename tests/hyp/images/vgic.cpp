@@ -39,7 +39,7 @@ bool spi_bit(uint32_t reg, unsigned id) {
 }
 
 bool wait_count(unsigned cpu, unsigned id, unsigned want) {
-    const uint64_t end = counter() + counter_hz() / 10;
+    const uint64_t end = counter() + counter_hz();
     while (g_count[cpu][id] < want && counter() < end)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     return g_count[cpu][id] >= want;
@@ -80,8 +80,7 @@ void helper(unsigned) {
         set_irq_handler(id, record);
     irq_enable();
     g_helper_ready = true;
-    while (!g_helper_stop)
-        wfi();
+    wait_until([] { return g_helper_stop; });
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include "../../../hypervisor/include/public/sched.h"
 #include "suites.h"
 
+#include <bare/bare.h>
+
 using namespace xt;
 
 namespace {
@@ -36,12 +38,11 @@ void worker(unsigned cpu) {
         asm volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb" ::"r"(g_cval[cpu]),
                      "r"(1ull));
         if (cpu % 2 == 0) {
-            while (g_fired[cpu] < want)
-                wfi(); // blocks in the hypervisor until the timer is due
+            // Blocks in the hypervisor until the timer is due.
+            wait_until([cpu, want] { return g_fired[cpu] >= want; });
         } else {
-            volatile uint64_t spin = 0;
             while (g_fired[cpu] < want)
-                ++spin;
+                asm volatile("" ::: "memory");
         }
     }
     irq_disable();
@@ -54,24 +55,24 @@ void secondary(unsigned cpu) {
 
 } // namespace
 
-void suites::vtimer() {
+void suites::vtimer(unsigned vcpus) {
     set_irq_handler(27, handler);
-    for (unsigned c = 1; c < nr_cpus(); ++c)
+    for (unsigned c = 1; c < vcpus; ++c)
         cpu_on(c, secondary);
     worker(0);
     const uint64_t end = counter() + counter_hz() * 2;
-    for (unsigned c = 1; c < nr_cpus(); ++c)
+    for (unsigned c = 1; c < vcpus; ++c)
         while (!g_done[c] && counter() < end)
             hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
-    for (unsigned c = 0; c < nr_cpus(); ++c) {
+    for (unsigned c = 0; c < vcpus; ++c) {
         char name[48];
         bare_snprintf(name, sizeof name, "vtimer.vcpu%u_%s", c, c % 2 ? "spinning" : "wfi");
         check(g_done[c] && g_fired[c] == kRounds && g_early[c] == 0, name,
               "done=%u fired=%u early=%u", g_done[c], g_fired[c], g_early[c]);
     }
     uint64_t late = 0;
-    for (unsigned c = 0; c < nr_cpus(); ++c)
+    for (unsigned c = 0; c < vcpus; ++c)
         if (g_max_late[c] > late) late = g_max_late[c];
-    printf("vtimer: %u vCPUs x %u interrupts, worst latency %lu us\n", nr_cpus(), kRounds,
+    printf("vtimer: %u vCPUs x %u interrupts, worst latency %lu us\n", vcpus, kRounds,
            late * 1000000 / counter_hz());
 }

@@ -51,6 +51,21 @@ inline void dsb() {
 inline void wfi() {
     asm volatile("wfi" ::: "memory");
 }
+// Sleeps in WFI until done() holds. Interrupts are masked from the check to the WFI (which
+// still wakes on a pending interrupt), so an interrupt handler that makes done() true
+// cannot run between the check and the WFI and leave us waiting for the next one.
+template <class F>
+void wait_until(F done) {
+    for (;;) {
+        irq_disable();
+        if (done()) {
+            irq_enable();
+            return;
+        }
+        wfi();
+        irq_enable(); // take what woke us
+    }
+}
 
 // --- GIC (the virtual one under the hypervisor) --------------------------------------------------
 struct Gic {
