@@ -532,3 +532,31 @@ TEST(AddressTranslation, StageOneOnlyGivesTheIpa) {
     h.run(A64("at s12e1r, x1; mrs x0, par_el1"));
     EXPECT_EQ(h.x(0) & 0x0000fffffffff000, D + 0x1000); // PA
 }
+
+// Cache maintenance by VA translates its address (D4.4.8): a translation fault is a Data
+// Abort with CM = 1 and WnR = 1; DC IVAC needs write permission at EL1, the clean
+// operations only read permission. (QEMU treats these as NOPs that never fault.)
+TEST(Mmu, CacheMaintenanceByVaFaults) {
+    CoreHarness h;
+    const uint64_t root = h.new_table();
+    map_code(h, root, 1, 9);
+    h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | ap(2) | kPage); // EL1 RO
+    el1_stage1(h, root, 25);
+    h.enter(1);
+    h.x(1) = 0x10001040; // no level-3 entry
+    h.run(A64("dc civac, x1"));
+    EXPECT_EQ(h.ec(1), kDabtSame);
+    EXPECT_EQ(h.iss(1), (1u << 8) | kWnR | 0x07u); // CM, WnR, translation level 3
+    EXPECT_EQ(h.far(1), 0x10001040u);
+    h.x(1) = 0x10000040;
+    const uint64_t n = h.exceptions();
+    h.run(A64("dc cvac, x1; dc civac, x1; dc cvau, x1; ic ivau, x1")); // read access is enough
+    EXPECT_EQ(h.exceptions(), n);
+    h.run(A64("dc ivac, x1")); // invalidate needs write permission
+    EXPECT_EQ(h.iss(1), (1u << 8) | kWnR | 0x0fu);
+    // DC ZVA is a store: no CM, and FAR is the address given (not the block's).
+    h.x(1) = 0x10000043;
+    h.run(A64("dc zva, x1"));
+    EXPECT_EQ(h.iss(1), kWnR | 0x0fu);
+    EXPECT_EQ(h.far(1), 0x10000043u);
+}
