@@ -54,7 +54,9 @@ bool gic_init(const bare::Fdt& fdt) {
     for (unsigned i = 0; i < nr_irqs; i += 32) {
         wr(gicd, kDIcenabler + i / 8, 0xffffffff);
         wr(gicd, kDIcpendr + i / 8, 0xffffffff);
-        wr(gicd, kDIcactiver + i / 8, 0xffffffff);
+        // A virtual distributor ignores (and Xen's complains about) ICACTIVER writes;
+        // nothing can be active before we ran anyway.
+        if (!boot_info().xen) wr(gicd, kDIcactiver + i / 8, 0xffffffff);
     }
     for (unsigned i = 0; i < nr_irqs; i += 4)
         wr(gicd, kDIpriorityr + i, 0xa0a0a0a0);

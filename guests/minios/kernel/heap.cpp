@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <new>
+#include <stdlib.h>
 
 namespace minios {
 namespace {
@@ -114,5 +115,16 @@ void operator delete(void* p, size_t) noexcept {
     minios::free(p);
 }
 void operator delete[](void* p, size_t) noexcept {
+    minios::free(p);
+}
+
+// The C names, for portable code (guests/proto) that calls malloc/free.
+extern "C" void* malloc(size_t n) noexcept {
+    return minios::malloc(n);
+}
+extern "C" void* calloc(size_t n, size_t size) noexcept {
+    return minios::calloc(n, size);
+}
+extern "C" void free(void* p) noexcept {
     minios::free(p);
 }

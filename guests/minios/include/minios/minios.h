@@ -126,6 +126,7 @@ public:
     }
     bool wait_for(uint64_t timeout_ns) { return wait_until(now_ns() + timeout_ns); }
     bool pending() const { return set_; }
+    void clear() { set_ = false; }
 
 private:
     bool consume() {

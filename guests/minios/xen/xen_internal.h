@@ -1,0 +1,28 @@
+// Shared state of the mini-OS's Xen support (not for apps).
+#pragma once
+
+#include "../kernel/internal.h"
+
+#include <minios/xen.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/version.h>
+
+namespace minios::xen {
+
+extern shared_info_t* shared;
+extern vcpu_info_t* vcpu0;
+
+void events_init(const bare::Fdt& fdt, int hyp_node);
+void grant_init(const bare::Fdt& fdt, int hyp_node);
+void console_init_ring();
+void timer_init_virq();
+// Xen's system time now (ns), as the hypervisor counts it for set_timer_op and friends.
+uint64_t system_time_ns();
+
+} // namespace minios::xen
+
+namespace minios::xenbus {
+void init_ring(); // domU: the store ring from the HVM params
+} // namespace minios::xenbus
