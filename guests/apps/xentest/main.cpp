@@ -178,14 +178,15 @@ extern "C" int app_main(const BootInfo& info) {
     // Grants name domains by id; dom0 is 0, a domU learns its id from xenstore.
     uint64_t self = 0;
     bool know_self = info.dom0;
-    if (!know_self && xenbus::ready()) know_self = xenbus::read_uint("domid", &self) == 0;
+    const bool store = xenbus::wait_ready(2000000000);
+    if (!know_self && store) know_self = xenbus::read_uint("domid", &self) == 0;
     if (know_self) {
         report("grant-copy", test_grant_copy(static_cast<domid_t>(self)));
         report("grant-map", test_grant_map(static_cast<domid_t>(self)));
     } else {
         printf("xentest: grant tests skipped (our domain id is unknown without xenstore)\n");
     }
-    if (xenbus::ready())
+    if (store)
         report("xenstore", test_xenstore());
     else
         printf("xentest: xenstore skipped (no store)\n");

@@ -128,3 +128,8 @@ extern "C" void* calloc(size_t n, size_t size) noexcept {
 extern "C" void free(void* p) noexcept {
     minios::free(p);
 }
+
+// <new> declares it; without libstdc++ it is ours to define.
+namespace std {
+const nothrow_t nothrow{};
+}

@@ -8,7 +8,7 @@ namespace minios::xen {
 namespace {
 
 constexpr unsigned kWantFrames = 4; // 2048 entries
-constexpr unsigned kMapSlots = 256; // foreign pages mapped at once
+constexpr unsigned kMapSlots = 1024; // foreign pages mapped at once (4 MiB)
 
 grant_entry_v1_t* table = nullptr;
 unsigned nr_entries = 0;
@@ -100,26 +100,43 @@ bool end_access(grant_ref_t ref) {
     return true;
 }
 
+paddr_t window_alloc(unsigned pages) {
+    if (!map_window || !pages) return 0;
+    for (unsigned i = 0; i + pages <= kMapSlots; ++i) {
+        unsigned k = 0;
+        while (k < pages && !((map_slot_used[(i + k) / 64] >> ((i + k) % 64)) & 1))
+            ++k;
+        if (k == pages) {
+            for (k = 0; k < pages; ++k)
+                map_slot_used[(i + k) / 64] |= uint64_t(1) << ((i + k) % 64);
+            return map_window + uint64_t(i) * kPageSize;
+        }
+        i += k;
+    }
+    return 0;
+}
+
+void window_free(paddr_t addr, unsigned pages) {
+    if (!map_window || addr < map_window) return;
+    const uint64_t first = (addr - map_window) / kPageSize;
+    for (uint64_t i = first; i < first + pages && i < kMapSlots; ++i)
+        map_slot_used[i / 64] &= ~(uint64_t(1) << (i % 64));
+}
+
 int16_t map_grant(domid_t from, grant_ref_t ref, bool readonly, void** addr,
                   grant_handle_t* handle) {
-    if (!map_window) return GNTST_no_device_space;
-    unsigned slot = kMapSlots;
-    for (unsigned i = 0; i < kMapSlots; ++i) {
-        if (!((map_slot_used[i / 64] >> (i % 64)) & 1)) {
-            slot = i;
-            break;
-        }
-    }
-    if (slot == kMapSlots) return GNTST_no_device_space;
+    const paddr_t where = window_alloc(1);
+    if (!where) return GNTST_no_device_space;
     gnttab_map_grant_ref_t op{};
-    op.host_addr = map_window + slot * kPageSize;
+    op.host_addr = where;
     op.flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
     op.ref = ref;
     op.dom = from;
     const int64_t rc = gnttab_op(GNTTABOP_map_grant_ref, &op, 1);
-    if (rc != 0) return GNTST_general_error;
-    if (op.status != GNTST_okay) return op.status;
-    map_slot_used[slot / 64] |= uint64_t(1) << (slot % 64);
+    if (rc != 0 || op.status != GNTST_okay) {
+        window_free(where, 1);
+        return rc != 0 ? int16_t(GNTST_general_error) : op.status;
+    }
     *addr = phys_to_virt(op.host_addr);
     *handle = op.handle;
     return GNTST_okay;
@@ -131,10 +148,7 @@ int16_t unmap_grant(void* addr, grant_handle_t handle) {
     op.handle = handle;
     const int64_t rc = gnttab_op(GNTTABOP_unmap_grant_ref, &op, 1);
     if (rc != 0) return GNTST_general_error;
-    if (op.status == GNTST_okay) {
-        const uint64_t slot = (op.host_addr - map_window) / kPageSize;
-        if (slot < kMapSlots) map_slot_used[slot / 64] &= ~(uint64_t(1) << (slot % 64));
-    }
+    if (op.status == GNTST_okay) window_free(op.host_addr, 1);
     return op.status;
 }
 

@@ -18,6 +18,9 @@ void events_init(const bare::Fdt& fdt, int hyp_node);
 void grant_init(const bare::Fdt& fdt, int hyp_node);
 void console_init_ring();
 void timer_init_virq();
+// Pages of the foreign-mapping window (grant maps, foreign memory); 0 when none is left.
+paddr_t window_alloc(unsigned pages);
+void window_free(paddr_t addr, unsigned pages);
 // Xen's system time now (ns), as the hypervisor counts it for set_timer_op and friends.
 uint64_t system_time_ns();
 

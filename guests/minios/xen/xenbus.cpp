@@ -219,17 +219,14 @@ void local_kick() {
     rx_event.signal();
 }
 
-void init_ring() {
-    uint64_t pfn = 0, evtchn = 0;
-    if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) != 0 ||
-        xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &evtchn) != 0 || pfn == 0 ||
-        pfn == ~uint64_t(0)) {
-        minios::printf("xenbus: no xenstore ring in the HVM params\n");
-        return;
-    }
+namespace {
+bool late_pending = false;
+Event store_ready;
+
+bool attach_ring(uint64_t pfn, uint64_t evtchn) {
     if (!map(pfn << kPageShift, kPageSize, MemType::Normal)) {
         minios::printf("xenbus: cannot map the xenstore ring\n");
-        return;
+        return false;
     }
     ring = static_cast<xenstore_domain_interface*>(phys_to_virt(pfn << kPageShift));
     ring_client.attach(ring);
@@ -237,6 +234,53 @@ void init_ring() {
     xen::bind_handler(ring_port, on_ring_event, nullptr);
     have_store = true;
     start_threads();
+    return true;
+}
+
+// The store page may come later (Xen's dom0less domains): dom0 provides it, sets the
+// param and then notifies our store port.
+void on_late_event(evtchn_port_t, void*) { store_ready.signal(); }
+
+void late_thread(void* arg) {
+    const uint64_t evtchn = reinterpret_cast<uint64_t>(arg);
+    uint64_t pfn = 0;
+    for (;;) {
+        store_ready.wait_until(0);
+        if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) == 0 && pfn != 0 &&
+            pfn != ~uint64_t(0))
+            break;
+    }
+    late_pending = false;
+    attach_ring(pfn, evtchn); // takes the port over from on_late_event
+    store_ready.signal();
+}
+} // namespace
+
+void init_ring() {
+    uint64_t pfn = 0, evtchn = 0;
+    if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &evtchn) != 0 || evtchn == 0) {
+        minios::printf("xenbus: no xenstore event channel in the HVM params\n");
+        return;
+    }
+    if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) != 0)
+        pfn = 0;
+    if (pfn == 0 || pfn == ~uint64_t(0)) {
+        late_pending = true;
+        xen::bind_handler(static_cast<evtchn_port_t>(evtchn), on_late_event, nullptr);
+        thread_create("xenbus-late", late_thread, reinterpret_cast<void*>(evtchn));
+        return;
+    }
+    attach_ring(pfn, evtchn);
+}
+
+bool wait_ready(uint64_t timeout) {
+    const uint64_t deadline = now_ns() + timeout;
+    while (!have_store && late_pending)
+        if (!store_ready.wait_until(deadline))
+            break;
+    if (have_store)
+        store_ready.signal(); // let other waiters through
+    return have_store;
 }
 
 bool ready() {

@@ -80,6 +80,8 @@ void set_local_transport(const LocalTransport* t);
 void local_kick();
 
 bool ready();
+// Waits (up to timeout) for a store that is still being set up; true once it is usable.
+bool wait_ready(uint64_t timeout_ns);
 // Requests, blocking the calling thread (one request at a time, in order). Results:
 // 0, or a negative errno value matching the xenstore error name (-XEN_ENOENT ...), or
 // -XEN_ETIMEDOUT when the store does not answer within the timeout.
