@@ -50,8 +50,10 @@ def main():
                                  stdout=subprocess.PIPE, check=True).stdout.decode()
             dts = re.sub(r'(compatible = "xen,domain";)',
                          r'\1\n\t\t\txen,enhanced = "enabled";', dts)
-            # Upstream Xen drops domU console output unless asked to print it.
-            dts = re.sub(r'(xen,xen-bootargs = ")', r'\1guest_loglvl=all ', dts)
+            # Upstream Xen drops domU console output unless asked to print it; Debian builds it
+            # with XSM SILO by default, which forbids domU-to-domU channels: use the dummy
+            # policy (classic Xen behaviour, which our hypervisor follows).
+            dts = re.sub(r'(xen,xen-bootargs = ")', r'\1guest_loglvl=all xsm=dummy ', dts)
             patched = os.path.join(d, "xen.dtb")
             subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", patched, "-"],
                            input=dts.encode(), check=True)

@@ -2,11 +2,11 @@
 // block and network backends). Without a toolstack script it supervises the domains the
 // hypervisor started: each one that shuts down is destroyed, and when none is left dom0
 // powers the machine off.
+#include "xenstored.h"
+
 #include <minios/minios.h>
 #include <minios/xen.h>
 #include <minios/xenctrl.h>
-
-#include "xenstored.h"
 
 using namespace minios;
 using namespace dom0;
@@ -14,11 +14,13 @@ using namespace dom0;
 namespace {
 
 Event domain_event;
-void on_dom_exc(evtchn_port_t, void*) { domain_event.signal(); }
+void on_dom_exc(evtchn_port_t, void*) {
+    domain_event.signal();
+}
 
 const char* shutdown_reason(unsigned r) {
-    static const char* const kNames[] = {"poweroff", "reboot", "suspend", "crash", "watchdog",
-                                         "soft_reset"};
+    static const char* const kNames[] = {"poweroff", "reboot",   "suspend",
+                                         "crash",    "watchdog", "soft_reset"};
     return r < 6 ? kNames[r] : "unknown";
 }
 
@@ -28,16 +30,14 @@ unsigned reap() {
     const unsigned n = xenctrl::list_domains(list, 64);
     unsigned alive = 0;
     for (unsigned i = 0; i < n; ++i) {
-        if (list[i].domid == 0)
-            continue;
+        if (list[i].domid == 0) continue;
         if (list[i].shutdown() && !list[i].dying()) {
             printf("dom0: domain %u shut down (%s); destroying it\n", list[i].domid,
                    shutdown_reason(list[i].shutdown_reason()));
             xenctrl::destroy(list[i].domid);
             continue;
         }
-        if (!list[i].dying())
-            ++alive;
+        if (!list[i].dying()) ++alive;
     }
     return alive;
 }
@@ -56,8 +56,7 @@ extern "C" int app_main(const BootInfo& info) {
     const bool have_virq = xen::bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr, &port) == 0;
     for (;;) {
         const unsigned alive = reap();
-        if (alive == 0)
-            break;
+        if (alive == 0) break;
         domain_event.wait_for(have_virq ? 1000000000ull : 50000000ull);
     }
     printf("dom0: no domains left; powering off\n");

@@ -28,8 +28,12 @@ int local_conn = -1;
 Event work;
 Event domain_exception;
 
-void on_ring_event(evtchn_port_t, void*) { work.signal(); }
-void on_dom_exc(evtchn_port_t, void*) { domain_exception.signal(); }
+void on_ring_event(evtchn_port_t, void*) {
+    work.signal();
+}
+void on_dom_exc(evtchn_port_t, void*) {
+    domain_exception.signal();
+}
 
 void local_submit(void*, const xsd_sockmsg& h, const char* p) {
     server->submit(local_conn, h, p);
@@ -42,8 +46,7 @@ const xenbus::LocalTransport transport = {nullptr, local_submit, local_next};
 
 Dom* find(domid_t d) {
     for (Dom& x : doms)
-        if (x.used && x.domid == d)
-            return &x;
+        if (x.used && x.domid == d) return &x;
     return nullptr;
 }
 
@@ -63,8 +66,7 @@ bool hook_introduce(void*, domid_t d, uint64_t gfn, uint32_t port) {
 
 bool hook_release(void*, domid_t d) {
     // Called while the server handles XS_RELEASE; it removes the connection itself.
-    if (Dom* x = find(d))
-        disconnect(*x);
+    if (Dom* x = find(d)) disconnect(*x);
     return true;
 }
 
@@ -72,14 +74,12 @@ void service_thread(void*) {
     for (;;) {
         work.wait_until(0);
         for (Dom& x : doms) {
-            if (!x.used)
-                continue;
-            if (server->service(x.conn))
-                xen::notify(x.port);
+            if (!x.used) continue;
+            if (server->service(x.conn)) xen::notify(x.port);
             if (server->broken(x.conn) && !x.broken_reported) {
                 x.broken_reported = true;
-                printf("xenstored: domain %u: %s; its connection is no longer served\n",
-                       x.domid, server->broken_reason(x.conn));
+                printf("xenstored: domain %u: %s; its connection is no longer served\n", x.domid,
+                       server->broken_reason(x.conn));
             }
         }
         xenbus::local_kick();
@@ -94,14 +94,11 @@ void reaper_thread(void*) {
         const unsigned n = xenctrl::list_domains(list, 64);
         bool released = false;
         for (Dom& x : doms) {
-            if (!x.used)
-                continue;
+            if (!x.used) continue;
             bool alive = false;
             for (unsigned i = 0; i < n; ++i)
-                if (list[i].domid == x.domid && !list[i].dying())
-                    alive = true;
-            if (alive)
-                continue;
+                if (list[i].domid == x.domid && !list[i].dying()) alive = true;
+            if (alive) continue;
             const int conn = x.conn;
             disconnect(x);
             server->remove(conn);
@@ -125,29 +122,24 @@ int xenstore_make_home(domid_t d, const char* name) {
     // Owned by the domain, nobody else may read it (dom0 always may).
     const int n = bare_snprintf(perms, sizeof perms, "n%u", d);
     perms[n + 1] = 0; // the list ends with an empty string
-    if (rc == 0)
-        rc = xenbus::set_perms(path, perms);
+    if (rc == 0) rc = xenbus::set_perms(path, perms);
     char key[96];
     bare_snprintf(key, sizeof key, "%s/domid", path);
-    if (rc == 0)
-        rc = xenbus::printf(0, key, "%u", d);
+    if (rc == 0) rc = xenbus::printf(0, key, "%u", d);
     bare_snprintf(key, sizeof key, "%s/name", path);
-    if (rc == 0)
-        rc = xenbus::write(key, name);
+    if (rc == 0) rc = xenbus::write(key, name);
     return rc;
 }
 
 int xenstored_introduce(domid_t d, uint64_t gfn, evtchn_port_t remote_port) {
-    if (find(d))
-        return -XEN_EEXIST;
+    if (find(d)) return -XEN_EEXIST;
     Dom* x = nullptr;
     for (Dom& y : doms)
         if (!y.used) {
             x = &y;
             break;
         }
-    if (!x)
-        return -XEN_ENOSPC;
+    if (!x) return -XEN_ENOSPC;
     *x = {};
     x->domid = d;
     void* addr = nullptr;
@@ -188,13 +180,11 @@ void xenstored_scan() {
     const unsigned n = xenctrl::list_domains(list, 64);
     for (unsigned i = 0; i < n; ++i) {
         const domid_t d = list[i].domid;
-        if (d == 0 || list[i].dying() || find(d))
-            continue;
+        if (d == 0 || list[i].dying() || find(d)) continue;
         uint64_t port = 0, pfn = 0;
         if (xen::hvm_get_param(d, HVM_PARAM_STORE_EVTCHN, &port) != 0 || port == 0)
             continue; // no store for this domain
-        if (xen::hvm_get_param(d, HVM_PARAM_STORE_PFN, &pfn) != 0)
-            pfn = 0;
+        if (xen::hvm_get_param(d, HVM_PARAM_STORE_PFN, &pfn) != 0) pfn = 0;
         // A domain built without a store page (Xen's dom0less "enhanced" domains) waits for
         // us to provide one, as init-dom0less does: populate it, publish it, then notify.
         const bool late = pfn == 0 || pfn == ~uint64_t(0);
@@ -211,8 +201,7 @@ void xenstored_scan() {
         char name[16];
         bare_snprintf(name, sizeof name, "domU%u", d);
         xenstore_make_home(d, name);
-        if (xenstored_introduce(d, pfn, static_cast<evtchn_port_t>(port)) != 0)
-            continue;
+        if (xenstored_introduce(d, pfn, static_cast<evtchn_port_t>(port)) != 0) continue;
         if (late) {
             Dom* x = find(d);
             x->ring->connection = XENSTORE_CONNECTED;

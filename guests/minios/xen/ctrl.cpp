@@ -1,7 +1,7 @@
 // domctl and foreign memory for dom0 (see minios/xenctrl.h).
-#include <minios/xenctrl.h>
-
 #include "xen_internal.h"
+
+#include <minios/xenctrl.h>
 
 namespace minios::xenctrl {
 
@@ -15,8 +15,7 @@ int getdomaininfo(domid_t first, DomainInfo* out) {
     op.cmd = XEN_DOMCTL_getdomaininfo;
     op.domain = first;
     const int64_t rc = domctl(op);
-    if (rc)
-        return static_cast<int>(rc);
+    if (rc) return static_cast<int>(rc);
     const auto& i = op.u.getdomaininfo;
     out->domid = i.domain;
     out->flags = i.flags;
@@ -33,10 +32,8 @@ unsigned list_domains(DomainInfo* out, unsigned max) {
     uint32_t next = 0;
     while (n < max && next < DOMID_FIRST_RESERVED) {
         DomainInfo d;
-        if (getdomaininfo(static_cast<domid_t>(next), &d) != 0)
-            break;
-        if (d.domid < next)
-            break; // a hypervisor answering only for exact ids would loop otherwise
+        if (getdomaininfo(static_cast<domid_t>(next), &d) != 0) break;
+        if (d.domid < next) break; // a hypervisor answering only for exact ids would loop otherwise
         out[n++] = d;
         next = uint32_t(d.domid) + 1;
     }
@@ -56,8 +53,7 @@ int create_domain(const CreateConfig& cfg, domid_t* domid) {
     c.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V2;
     c.arch.nr_spis = cfg.nr_spis;
     const int64_t rc = domctl(op);
-    if (rc == 0)
-        *domid = op.domain;
+    if (rc == 0) *domid = op.domain;
     return static_cast<int>(rc);
 }
 
@@ -95,15 +91,20 @@ int simple(uint32_t cmd, domid_t domid) {
 }
 } // namespace
 
-int pause(domid_t domid) { return simple(XEN_DOMCTL_pausedomain, domid); }
-int unpause(domid_t domid) { return simple(XEN_DOMCTL_unpausedomain, domid); }
-int destroy(domid_t domid) { return simple(XEN_DOMCTL_destroydomain, domid); }
+int pause(domid_t domid) {
+    return simple(XEN_DOMCTL_pausedomain, domid);
+}
+int unpause(domid_t domid) {
+    return simple(XEN_DOMCTL_unpausedomain, domid);
+}
+int destroy(domid_t domid) {
+    return simple(XEN_DOMCTL_destroydomain, domid);
+}
 
 int populate_physmap(domid_t domid, const xen_pfn_t* gfns, unsigned n, unsigned order) {
     // The hypervisor writes the list back (machine frames for PV): give it our copy.
     auto* list = static_cast<xen_pfn_t*>(malloc(n * sizeof(xen_pfn_t)));
-    if (!list)
-        return -XEN_ENOMEM;
+    if (!list) return -XEN_ENOMEM;
     memcpy(list, gfns, n * sizeof(xen_pfn_t));
     xen_memory_reservation_t r{};
     set_xen_guest_handle(r.extent_start, list);
@@ -113,17 +114,14 @@ int populate_physmap(domid_t domid, const xen_pfn_t* gfns, unsigned n, unsigned 
     const int64_t rc = xen::hypercall_ptr(__HYPERVISOR_memory_op, XENMEM_populate_physmap, &r);
     free(list);
     // The hypercall returns how many extents it populated.
-    if (rc < 0)
-        return static_cast<int>(rc);
+    if (rc < 0) return static_cast<int>(rc);
     return uint64_t(rc) == n ? 0 : -XEN_ENOMEM;
 }
 
 int map_foreign(domid_t domid, const xen_pfn_t* gfns, unsigned n, void** addr) {
-    if (n == 0 || n > 0xffff)
-        return -XEN_EINVAL;
+    if (n == 0 || n > 0xffff) return -XEN_EINVAL;
     const paddr_t where = xen::window_alloc(n);
-    if (!where)
-        return -XEN_ENOSPC;
+    if (!where) return -XEN_ENOSPC;
     auto* idxs = static_cast<xen_ulong_t*>(malloc(n * sizeof(xen_ulong_t)));
     auto* gpfns = static_cast<xen_pfn_t*>(malloc(n * sizeof(xen_pfn_t)));
     auto* errs = static_cast<int*>(calloc(n, sizeof(int)));
@@ -144,8 +142,7 @@ int map_foreign(domid_t domid, const xen_pfn_t* gfns, unsigned n, void** addr) {
         rc = static_cast<int>(
             xen::hypercall_ptr(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, &b));
         for (unsigned i = 0; rc == 0 && i < n; ++i)
-            if (errs[i])
-                rc = errs[i];
+            if (errs[i]) rc = errs[i];
         if (rc != 0) {
             // Undo whatever got mapped.
             for (unsigned i = 0; i < n; ++i) {
@@ -169,10 +166,9 @@ int unmap_foreign(void* addr, unsigned n) {
     int rc = 0;
     for (unsigned i = 0; i < n; ++i) {
         xen_remove_from_physmap_t x{DOMID_SELF, (virt_to_phys(addr) >> kPageShift) + i};
-        const int64_t r = xen::hypercall_ptr(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap,
-                                             &x);
-        if (r)
-            rc = static_cast<int>(r);
+        const int64_t r =
+            xen::hypercall_ptr(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, &x);
+        if (r) rc = static_cast<int>(r);
     }
     xen::window_free(virt_to_phys(addr), n);
     return rc;

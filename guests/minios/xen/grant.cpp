@@ -7,7 +7,7 @@
 namespace minios::xen {
 namespace {
 
-constexpr unsigned kWantFrames = 4; // 2048 entries
+constexpr unsigned kWantFrames = 4;  // 2048 entries
 constexpr unsigned kMapSlots = 1024; // foreign pages mapped at once (4 MiB)
 
 grant_entry_v1_t* table = nullptr;

@@ -239,7 +239,9 @@ bool attach_ring(uint64_t pfn, uint64_t evtchn) {
 
 // The store page may come later (Xen's dom0less domains): dom0 provides it, sets the
 // param and then notifies our store port.
-void on_late_event(evtchn_port_t, void*) { store_ready.signal(); }
+void on_late_event(evtchn_port_t, void*) {
+    store_ready.signal();
+}
 
 void late_thread(void* arg) {
     const uint64_t evtchn = reinterpret_cast<uint64_t>(arg);
@@ -262,8 +264,7 @@ void init_ring() {
         minios::printf("xenbus: no xenstore event channel in the HVM params\n");
         return;
     }
-    if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) != 0)
-        pfn = 0;
+    if (xen::hvm_get_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) != 0) pfn = 0;
     if (pfn == 0 || pfn == ~uint64_t(0)) {
         late_pending = true;
         xen::bind_handler(static_cast<evtchn_port_t>(evtchn), on_late_event, nullptr);
@@ -276,10 +277,8 @@ void init_ring() {
 bool wait_ready(uint64_t timeout) {
     const uint64_t deadline = now_ns() + timeout;
     while (!have_store && late_pending)
-        if (!store_ready.wait_until(deadline))
-            break;
-    if (have_store)
-        store_ready.signal(); // let other waiters through
+        if (!store_ready.wait_until(deadline)) break;
+    if (have_store) store_ready.signal(); // let other waiters through
     return have_store;
 }
 
