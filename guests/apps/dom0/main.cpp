@@ -2,6 +2,8 @@
 // block and network backends). Without a toolstack script it supervises the domains the
 // hypervisor started: each one that shuts down is destroyed, and when none is left dom0
 // powers the machine off.
+#include "../../drivers/blkback.h"
+#include "devices.h"
 #include "xenstored.h"
 
 #include <minios/minios.h>
@@ -42,6 +44,56 @@ unsigned reap() {
     return alive;
 }
 
+// Calls fn(value) for every "key=value" token of the boot arguments.
+template <class F>
+void for_each_arg(const char* args, const char* key, F fn) {
+    const size_t klen = strlen(key);
+    for (const char* p = args; *p;) {
+        while (*p == ' ')
+            ++p;
+        const char* end = p;
+        while (*end && *end != ' ')
+            ++end;
+        if (size_t(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            char v[128];
+            size_t n = size_t(end - p) - klen - 1;
+            if (n >= sizeof v)
+                n = sizeof v - 1;
+            memcpy(v, p + klen + 1, n);
+            v[n] = 0;
+            fn(v);
+        }
+        p = end;
+    }
+}
+
+// "FE,DEVID,BE,PARAMS[,r]": splits into at most 5 comma-separated fields.
+unsigned split_commas(char* s, char** f, unsigned max) {
+    unsigned n = 0;
+    f[n++] = s;
+    for (char* c = s; *c && n < max; ++c)
+        if (*c == ',') {
+            *c = 0;
+            f[n++] = c + 1;
+        }
+    return n;
+}
+
+// vbd=FE,DEVID,BE,PARAMS[,r] -- returns whether dom0 serves it.
+bool setup_vbd(char* v) {
+    char* f[5];
+    const unsigned n = split_commas(v, f, 5);
+    uint64_t fe, devid, be;
+    if (n < 4 || !proto::parse_uint(f[0], &fe) || !proto::parse_uint(f[1], &devid) ||
+        !proto::parse_uint(f[2], &be)) {
+        printf("dom0: bad vbd= argument (want FE,DEVID,BE,PARAMS[,r])\n");
+        return false;
+    }
+    vbd_add(static_cast<domid_t>(fe), static_cast<uint32_t>(devid), static_cast<domid_t>(be), f[3],
+            n == 5 && strcmp(f[4], "r") == 0);
+    return be == 0;
+}
+
 } // namespace
 
 extern "C" int app_main(const BootInfo& info) {
@@ -51,6 +103,10 @@ extern "C" int app_main(const BootInfo& info) {
     }
     xenstored_start();
     xenstored_scan();
+    bool serve_blk = false;
+    for_each_arg(info.bootargs, "vbd", [&](char* v) { serve_blk |= setup_vbd(v); });
+    if (serve_blk)
+        drivers::blkback_start(drivers::resolve_boot_disk);
     evtchn_port_t port;
     // A second VIRQ_DOM_EXC binding is refused by Xen (xenstored has it); poll then.
     const bool have_virq = xen::bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr, &port) == 0;

@@ -83,7 +83,11 @@ void reserve_boot_data(const bare::Fdt& fdt) {
     const void* e = chosen >= 0 ? fdt.prop(chosen, "linux,initrd-end", &l2) : nullptr;
     if (s && e) {
         const uint64_t a = l1 == 8 ? be64(s) : be32(s), b = l2 == 8 ? be64(e) : be32(e);
-        if (b > a) page_alloc_reserve(a, b - a);
+        if (b > a) {
+            page_alloc_reserve(a, b - a);
+            info.initrd_addr = a;
+            info.initrd_size = b - a;
+        }
     }
 }
 

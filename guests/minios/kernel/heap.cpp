@@ -133,3 +133,6 @@ extern "C" void free(void* p) noexcept {
 namespace std {
 const nothrow_t nothrow{};
 }
+
+// A pure virtual function called through a half-built or destroyed object.
+extern "C" void __cxa_pure_virtual() { minios::panic("pure virtual function called"); }
