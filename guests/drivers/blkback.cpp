@@ -1,10 +1,10 @@
 #include "blkback.h"
 
+#include "xsutil.h"
+
 #include <minios/args.h>
 #include <proto/blk_backend.h>
 #include <public/io/protocols.h>
-
-#include "xsutil.h"
 
 namespace drivers {
 namespace {
@@ -40,11 +40,9 @@ public:
             op.flags = to_frontend ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
             done += len;
         }
-        if (xen::grant_copy(ops, n) != 0)
-            return GNTST_general_error;
+        if (xen::grant_copy(ops, n) != 0) return GNTST_general_error;
         for (unsigned i = 0; i < n; ++i)
-            if (ops[i].status != GNTST_okay)
-                return ops[i].status;
+            if (ops[i].status != GNTST_okay) return ops[i].status;
         return GNTST_okay;
     }
 };
@@ -65,6 +63,7 @@ struct Device {
     blk::Ring ring;
     GrantCopier copier;
     blk::Backend* core;
+    uint64_t done_requests, done_errors; // of cores already gone
     bool work;
     unsigned reports;
 };
@@ -86,13 +85,16 @@ void report_bad_request(void* ctx, const blkif_request& r, const char* why) {
                d->devid, r.id, r.operation, r.sector_number, r.nr_segments, why);
 }
 
-void set_state(Device& d, XenbusState s) { xenbus::switch_state(d.be_dir, s); }
+void set_state(Device& d, XenbusState s) {
+    xenbus::switch_state(d.be_dir, s);
+}
 
 void disconnect(Device& d) {
-    if (!d.connected)
-        return;
+    if (!d.connected) return;
     xen::close_port(d.port);
     xen::unmap_grant(d.ring_page, d.ring_handle);
+    d.done_requests += d.core->stats().requests;
+    d.done_errors += d.core->stats().errors + d.core->stats().unsupported;
     delete d.core;
     d.core = nullptr;
     d.connected = false;
@@ -118,8 +120,8 @@ void connect(Device& d) {
     if (xs_read(d.fe_dir, "protocol", proto_name) == 0 &&
         strcmp(proto_name.c_str(), XEN_IO_PROTO_ABI_ARM) != 0)
         return fatal(d, "frontend speaks another ring ABI");
-    const int16_t st =
-        xen::map_grant(d.fe, static_cast<grant_ref_t>(ring_ref), false, &d.ring_page, &d.ring_handle);
+    const int16_t st = xen::map_grant(d.fe, static_cast<grant_ref_t>(ring_ref), false, &d.ring_page,
+                                      &d.ring_handle);
     if (st != GNTST_okay) {
         char why[96];
         bare_snprintf(why, sizeof why, "cannot map ring-ref %lu (grant status %d)", ring_ref, st);
@@ -145,16 +147,14 @@ void connect(Device& d) {
 
 void frontend_changed(const char*, void* arg) {
     Device& d = *static_cast<Device*>(arg);
-    if (!d.used)
-        return;
+    if (!d.used) return;
     uint64_t st = XenbusStateUnknown;
     if (xenbus::read_uint(d.fe_state_path, &st) != 0)
         st = XenbusStateClosed; // the frontend's directory went away
     switch (st) {
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (!d.connected && !d.closed)
-            connect(d);
+        if (!d.connected && !d.closed) connect(d);
         break;
     case XenbusStateClosing:
     case XenbusStateClosed:
@@ -174,10 +174,8 @@ void frontend_changed(const char*, void* arg) {
 void add_device(domid_t fe, uint32_t devid) {
     Device* d = nullptr;
     for (Device& x : devices) {
-        if (x.used && x.fe == fe && x.devid == devid)
-            return;
-        if (!x.used && !d)
-            d = &x;
+        if (x.used && x.fe == fe && x.devid == devid) return;
+        if (!x.used && !d) d = &x;
     }
     if (!d) {
         printf("blkback: too many devices; vbd %u/%u ignored\n", fe, devid);
@@ -213,17 +211,14 @@ void add_device(domid_t fe, uint32_t devid) {
 // Any change under backend/vbd: look for devices we do not serve yet.
 void backend_changed(const char*, void*) {
     proto::Buf fes;
-    if (xenbus::directory("backend/vbd", fes) != 0)
-        return;
+    if (xenbus::directory("backend/vbd", fes) != 0) return;
     for (size_t i = 0; i < fes.size(); i += strlen(fes.data() + i) + 1) {
         uint64_t fe;
-        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED)
-            continue;
+        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED) continue;
         char dir[48];
         bare_snprintf(dir, sizeof dir, "backend/vbd/%lu", fe);
         proto::Buf devs;
-        if (xenbus::directory(dir, devs) != 0)
-            continue;
+        if (xenbus::directory(dir, devs) != 0) continue;
         for (size_t j = 0; j < devs.size(); j += strlen(devs.data() + j) + 1) {
             uint64_t devid;
             if (proto::parse_uint(devs.data() + j, &devid) && devid <= 0xffffffffu)
@@ -236,8 +231,7 @@ void service_thread(void*) {
     for (;;) {
         work_event.wait_until(0);
         for (Device& d : devices) {
-            if (!d.used || !d.connected || !d.work)
-                continue;
+            if (!d.used || !d.connected || !d.work) continue;
             d.work = false;
             switch (d.core->serve(d.ring)) {
             case blk::Backend::Serve::Notify:
@@ -259,8 +253,7 @@ bool resolve_boot_disk(const char* params, Disk* out) {
     const BootInfo& bi = boot_info();
     if (strncmp(params, "module:", 7) == 0) {
         uint64_t n;
-        if (!proto::parse_uint(params + 7, &n) || n >= bi.modules)
-            return false;
+        if (!proto::parse_uint(params + 7, &n) || n >= bi.modules) return false;
         out->base = static_cast<uint8_t*>(phys_to_virt(bi.module[n].addr));
         out->bytes = bi.module[n].size & ~uint64_t(blk::kSectorSize - 1);
         return out->bytes != 0;
@@ -289,10 +282,11 @@ bool blkback_start(DiskResolver resolve) {
 BlkbackReport blkback_report() {
     BlkbackReport r{};
     for (const Device& d : devices) {
-        if (!d.used)
-            continue;
+        if (!d.used) continue;
         ++r.devices;
         r.connected += d.connected;
+        r.requests += d.done_requests;
+        r.errors += d.done_errors;
         if (d.core) {
             r.requests += d.core->stats().requests;
             r.errors += d.core->stats().errors + d.core->stats().unsupported;

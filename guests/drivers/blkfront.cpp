@@ -1,15 +1,17 @@
 #include "blkfront.h"
 
-#include <public/io/protocols.h>
-
 #include "xsutil.h"
+
+#include <public/io/protocols.h>
 
 namespace drivers {
 
 using namespace minios;
 
 namespace {
-void on_event(evtchn_port_t, void* arg) { static_cast<Event*>(arg)->signal(); }
+void on_event(evtchn_port_t, void* arg) {
+    static_cast<Event*>(arg)->signal();
+}
 } // namespace
 
 int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_override) {
@@ -18,52 +20,43 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
     // The toolstack writes our device directory; it may not be there yet.
     proto::Buf v;
     while (xs_read(dir_, "backend", v) != 0) {
-        if (now_ns() > deadline)
-            return -XEN_ETIMEDOUT;
+        if (now_ns() > deadline) return -XEN_ETIMEDOUT;
         sleep_ms(5);
     }
     bare_snprintf(be_dir_, sizeof be_dir_, "%s", v.c_str());
     uint64_t be = 0;
-    if (xs_read_uint(dir_, "backend-id", &be) != 0)
-        return -XEN_ENOENT;
+    if (xs_read_uint(dir_, "backend-id", &be) != 0) return -XEN_ENOENT;
     be_ = static_cast<domid_t>(be);
 
     char path[128];
     bare_snprintf(path, sizeof path, "%s/state", be_dir_);
     const int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
                                           deadline - now_ns());
-    if (st < 0)
-        return st;
+    if (st < 0) return st;
     uint64_t info = 0;
-    if (xs_read_uint(be_dir_, "sectors", &sectors_) != 0)
-        return -XEN_ENOENT;
-    if (xs_read_uint(be_dir_, "info", &info) == 0)
-        readonly_ = info & VDISK_READONLY;
+    if (xs_read_uint(be_dir_, "sectors", &sectors_) != 0) return -XEN_ENOENT;
+    if (xs_read_uint(be_dir_, "info", &info) == 0) readonly_ = info & VDISK_READONLY;
 
     // The ring, our data pages, and the event channel, all for the backend.
     ring_pa_ = alloc_pages(1);
     data_ = static_cast<uint8_t*>(phys_to_virt(alloc_pages(kDataPages)));
-    if (!ring_pa_ || !data_)
-        return -XEN_ENOMEM;
-    auto* shared = static_cast<proto::SharedRing<blkif_request, blkif_response>*>(
-        phys_to_virt(ring_pa_));
+    if (!ring_pa_ || !data_) return -XEN_ENOMEM;
+    auto* shared =
+        static_cast<proto::SharedRing<blkif_request, blkif_response>*>(phys_to_virt(ring_pa_));
     shared->init();
     ring_.attach(shared, kPageSize);
     ring_ref_ = xen::grant_access(be_, ring_pa_ >> kPageShift, false);
     for (unsigned i = 0; i < kDataPages; ++i)
         data_ref_[i] = xen::grant_access(be_, virt_to_pfn(data_ + i * kPageSize), false);
-    if (ring_ref_ < 0 || data_ref_[kDataPages - 1] < 0)
-        return -XEN_ENOSPC;
+    if (ring_ref_ < 0 || data_ref_[kDataPages - 1] < 0) return -XEN_ENOSPC;
     int rc = xen::alloc_unbound(be_, &port_);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     xen::bind_handler(port_, on_event, &ev_);
 
     const int64_t published = ring_ref_override >= 0 ? ring_ref_override : ring_ref_;
     for (int attempt = 0;; ++attempt) {
         uint32_t tx;
-        if ((rc = xenbus::transaction_start(&tx)) != 0)
-            return rc;
+        if ((rc = xenbus::transaction_start(&tx)) != 0) return rc;
         char num[24];
         bare_snprintf(num, sizeof num, "%ld", published);
         xs_write(dir_, "ring-ref", num, tx);
@@ -73,17 +66,13 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
         bare_snprintf(num, sizeof num, "%d", int(XenbusStateInitialised));
         xs_write(dir_, "state", num, tx);
         rc = xenbus::transaction_end(tx, true);
-        if (rc != -XEN_EAGAIN || attempt == 8)
-            break;
+        if (rc != -XEN_EAGAIN || attempt == 8) break;
     }
-    if (rc)
-        return rc;
+    if (rc) return rc;
     const int bst = xenbus::wait_for_state(path, XenbusStateConnected, XenbusStateClosed,
                                            deadline > now_ns() ? deadline - now_ns() : 1);
-    if (bst < 0)
-        return bst;
-    if (bst != XenbusStateConnected)
-        return -XEN_ENOTCONN;
+    if (bst < 0) return bst;
+    if (bst != XenbusStateConnected) return -XEN_ENOTCONN;
     return xenbus::switch_state(dir_, XenbusStateConnected);
 }
 
@@ -105,8 +94,7 @@ int Blkfront::submit(blkif_request& r, int16_t* status) {
     r.id = next_id_++;
     *ring_.next_request() = r;
     ++requests;
-    if (ring_.push_requests())
-        xen::notify(port_);
+    if (ring_.push_requests()) xen::notify(port_);
     const uint64_t deadline = now_ns() + request_timeout_ns;
     for (;;) {
         while (ring_.pending_responses()) {
@@ -117,8 +105,7 @@ int Blkfront::submit(blkif_request& r, int16_t* status) {
             }
             // An answer to a request we gave up on: nothing to do with it.
         }
-        if (ring_.final_check_for_responses())
-            continue;
+        if (ring_.final_check_for_responses()) continue;
         if (!ev_.wait_until(deadline) && !ring_.pending_responses()) {
             printf("blkfront: backend domain %u did not answer request %lu within %lu ms\n", be_,
                    r.id, request_timeout_ns / 1000000);
@@ -127,7 +114,9 @@ int Blkfront::submit(blkif_request& r, int16_t* status) {
     }
 }
 
-int Blkfront::raw(blkif_request r, int16_t* status) { return submit(r, status); }
+int Blkfront::raw(blkif_request r, int16_t* status) {
+    return submit(r, status);
+}
 
 int Blkfront::transfer(bool write, uint64_t sector, uint8_t* buf, uint64_t nsectors) {
     constexpr uint64_t kPerPage = kPageSize / 512;
@@ -140,22 +129,19 @@ int Blkfront::transfer(bool write, uint64_t sector, uint8_t* buf, uint64_t nsect
         while (segs < kDataPages && n < nsectors) {
             const uint64_t k = nsectors - n < kPerPage ? nsectors - n : kPerPage;
             r.seg[segs] = {data_ref(segs), 0, static_cast<uint8_t>(k - 1)};
-            if (write)
-                memcpy(data_page(segs), buf + n * 512, k * 512);
+            if (write) memcpy(data_page(segs), buf + n * 512, k * 512);
             n += k;
             ++segs;
         }
         r.nr_segments = static_cast<uint8_t>(segs);
         int16_t st;
         const int rc = submit(r, &st);
-        if (rc)
-            return rc;
-        if (st != BLKIF_RSP_OKAY)
-            return -XEN_EIO;
+        if (rc) return rc;
+        if (st != BLKIF_RSP_OKAY) return -XEN_EIO;
         if (!write)
             for (unsigned i = 0; i < segs; ++i) {
-                const uint64_t k = nsectors - i * kPerPage < kPerPage ? nsectors - i * kPerPage
-                                                                      : kPerPage;
+                const uint64_t k =
+                    nsectors - i * kPerPage < kPerPage ? nsectors - i * kPerPage : kPerPage;
                 memcpy(buf + i * kPageSize, data_page(i), k * 512);
             }
         buf += n * 512;

@@ -4,11 +4,11 @@
 // ("badring=DEVID") offer a second device a ring reference we never granted.
 //
 //   vbd=DEVID [bad] [badring=DEVID]
+#include "../../drivers/blkfront.h"
+
 #include <minios/args.h>
 #include <minios/minios.h>
 #include <minios/xen.h>
-
-#include "../../drivers/blkfront.h"
 
 using namespace minios;
 
@@ -24,7 +24,9 @@ uint64_t fnv1a(uint64_t h, const uint8_t* p, size_t n) {
 constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
 
 // What tools/make_disk.py puts in the image, and the pattern we write.
-uint8_t initial_byte(uint64_t s, unsigned j) { return uint8_t((s * 131 + j * 7 + 0x5a) & 0xff); }
+uint8_t initial_byte(uint64_t s, unsigned j) {
+    return uint8_t((s * 131 + j * 7 + 0x5a) & 0xff);
+}
 uint8_t pattern_byte(uint64_t s, unsigned j) {
     return uint8_t(((s * 17 + j * 3 + 0xc3) ^ (s >> 8)) & 0xff);
 }
@@ -38,8 +40,7 @@ int checksum(drivers::Blkfront& f, uint8_t* buf, uint64_t* sum, bool* matches, E
     *matches = true;
     for (uint64_t s = 0; s < f.sectors(); s += kChunk) {
         const uint64_t n = f.sectors() - s < kChunk ? f.sectors() - s : kChunk;
-        if (const int rc = f.read(s, buf, n))
-            return rc;
+        if (const int rc = f.read(s, buf, n)) return rc;
         for (uint64_t k = 0; k < n && *matches; ++k)
             for (unsigned j = 0; j < 512; ++j)
                 if (buf[k * 512 + j] != expect(s + k, j)) {
@@ -76,8 +77,7 @@ bool bad_requests(drivers::Blkfront& f) {
         {"first_sect > last_sect", req(BLKIF_OP_READ, 0, 1, g, 5, 2), BLKIF_RSP_ERROR},
         {"no segments", req(BLKIF_OP_READ, 0, 0, g, 0, 0), BLKIF_RSP_ERROR},
         {"twelve segments", req(BLKIF_OP_READ, 0, 12, g, 0, 0), BLKIF_RSP_ERROR},
-        {"flush (not offered)", req(BLKIF_OP_FLUSH_DISKCACHE, 0, 1, g, 0, 0),
-         BLKIF_RSP_EOPNOTSUPP},
+        {"flush (not offered)", req(BLKIF_OP_FLUSH_DISKCACHE, 0, 1, g, 0, 0), BLKIF_RSP_EOPNOTSUPP},
     };
     bool ok = true;
     for (const Case& c : cases) {
@@ -85,9 +85,10 @@ bool bad_requests(drivers::Blkfront& f) {
         const int rc = f.raw(c.r, &st);
         const bool good = rc == 0 && st == c.want;
         printf("blkfront: bad request (%s): %s%s\n", c.what,
-               rc ? "no answer" : (st == BLKIF_RSP_ERROR ? "error response"
-                                   : st == BLKIF_RSP_EOPNOTSUPP ? "not-supported response"
-                                                                : "accepted"),
+               rc ? "no answer"
+                  : (st == BLKIF_RSP_ERROR        ? "error response"
+                     : st == BLKIF_RSP_EOPNOTSUPP ? "not-supported response"
+                                                  : "accepted"),
                good ? "" : " FAILED");
         ok &= good;
     }
@@ -157,8 +158,8 @@ extern "C" int app_main(const BootInfo& info) {
         const int rc = g.connect(node2, 3000000000ull, xen::grant_entries() - 2);
         printf("blkfront: vbd %lu with an ungranted ring: %s\n", bad_dev,
                rc == -XEN_ENOTCONN ? "refused by the backend"
-               : rc == 0          ? "ACCEPTED FAILED"
-                                  : "no answer (timeout)");
+               : rc == 0           ? "ACCEPTED FAILED"
+                                   : "no answer (timeout)");
         failures += rc != -XEN_ENOTCONN;
         const bool alive = f.read(1, buf, 1) == 0 && buf[0] == pattern_byte(1, 0);
         printf("blkfront: vbd %lu %s\n", devid, alive ? "still works" : "BROKEN FAILED");

@@ -41,14 +41,11 @@ int in_transaction(F body) {
     for (int attempt = 0;; ++attempt) {
         uint32_t tx;
         int rc = xenbus::transaction_start(&tx);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         rc = body(tx);
         const int end = xenbus::transaction_end(tx, rc == 0);
-        if (rc)
-            return rc;
-        if (end != -XEN_EAGAIN || attempt == 8)
-            return end;
+        if (rc) return rc;
+        if (end != -XEN_EAGAIN || attempt == 8) return end;
     }
 }
 

@@ -57,8 +57,7 @@ void for_each_arg(const char* args, const char* key, F fn) {
         if (size_t(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
             char v[128];
             size_t n = size_t(end - p) - klen - 1;
-            if (n >= sizeof v)
-                n = sizeof v - 1;
+            if (n >= sizeof v) n = sizeof v - 1;
             memcpy(v, p + klen + 1, n);
             v[n] = 0;
             fn(v);
@@ -105,8 +104,7 @@ extern "C" int app_main(const BootInfo& info) {
     xenstored_scan();
     bool serve_blk = false;
     for_each_arg(info.bootargs, "vbd", [&](char* v) { serve_blk |= setup_vbd(v); });
-    if (serve_blk)
-        drivers::blkback_start(drivers::resolve_boot_disk);
+    if (serve_blk) drivers::blkback_start(drivers::resolve_boot_disk);
     evtchn_port_t port;
     // A second VIRQ_DOM_EXC binding is refused by Xen (xenstored has it); poll then.
     const bool have_virq = xen::bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr, &port) == 0;
