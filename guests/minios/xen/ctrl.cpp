@@ -135,7 +135,7 @@ int map_foreign(domid_t domid, const xen_pfn_t* gfns, unsigned n, void** addr) {
         b.domid = DOMID_SELF;
         b.space = XENMAPSPACE_gmfn_foreign;
         b.size = static_cast<uint16_t>(n);
-        b.u.foreign_domid = domid;
+        b.foreign_domid = domid;
         set_xen_guest_handle(b.idxs, idxs);
         set_xen_guest_handle(b.gpfns, gpfns);
         set_xen_guest_handle(b.errs, errs);
