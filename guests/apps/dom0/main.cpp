@@ -3,6 +3,7 @@
 // hypervisor started: each one that shuts down is destroyed, and when none is left dom0
 // powers the machine off.
 #include "../../drivers/blkback.h"
+#include "../../drivers/netback.h"
 #include "devices.h"
 #include "xenstored.h"
 
@@ -93,6 +94,20 @@ bool setup_vbd(char* v) {
     return be == 0;
 }
 
+// vif=FE,DEVID,BE,MAC -- returns whether dom0 serves it.
+bool setup_vif(char* v) {
+    char* f[4];
+    const unsigned n = split_commas(v, f, 4);
+    uint64_t fe, devid, be;
+    if (n < 4 || !proto::parse_uint(f[0], &fe) || !proto::parse_uint(f[1], &devid) ||
+        !proto::parse_uint(f[2], &be)) {
+        printf("dom0: bad vif= argument (want FE,DEVID,BE,MAC)\n");
+        return false;
+    }
+    vif_add(static_cast<domid_t>(fe), static_cast<uint32_t>(devid), static_cast<domid_t>(be), f[3]);
+    return be == 0;
+}
+
 } // namespace
 
 extern "C" int app_main(const BootInfo& info) {
@@ -105,6 +120,9 @@ extern "C" int app_main(const BootInfo& info) {
     bool serve_blk = false;
     for_each_arg(info.bootargs, "vbd", [&](char* v) { serve_blk |= setup_vbd(v); });
     if (serve_blk) drivers::blkback_start(drivers::resolve_boot_disk);
+    bool serve_net = false;
+    for_each_arg(info.bootargs, "vif", [&](char* v) { serve_net |= setup_vif(v); });
+    if (serve_net) drivers::netback_start();
     evtchn_port_t port;
     // A second VIRQ_DOM_EXC binding is refused by Xen (xenstored has it); poll then.
     const bool have_virq = xen::bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr, &port) == 0;

@@ -1,0 +1,193 @@
+// Two domUs exchange Ethernet frames through the backend's bridge. Side a sends frame i
+// (its length and bytes derived from i) to side b's MAC and waits for b's answer i,
+// resending when it does not come; b answers every frame in order. Both print what they
+// sent and received and an FNV-1a checksum of the payloads they received.
+//
+//   role=a|b peer_mac=XX:XX:XX:XX:XX:XX [count=N] [bad]
+#include <minios/args.h>
+#include <minios/minios.h>
+#include <minios/xen.h>
+
+#include "../../drivers/netfront.h"
+
+using namespace minios;
+
+namespace {
+
+constexpr uint16_t kEtherType = 0x88b5; // IEEE local experimental
+constexpr uint32_t kBye = 0xffffffff;
+
+uint16_t frame_len(uint32_t seq) { return static_cast<uint16_t>(64 + (seq * 37) % 1400); }
+
+// dst, src, type, then seq (LE), the sender's role, and a pattern.
+uint16_t build(uint8_t* f, const uint8_t* dst, const uint8_t* src, uint32_t seq, char role) {
+    const uint16_t len = seq == kBye ? 64 : frame_len(seq);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = kEtherType >> 8;
+    f[13] = kEtherType & 0xff;
+    for (int k = 0; k < 4; ++k)
+        f[14 + k] = uint8_t(seq >> (8 * k));
+    f[18] = uint8_t(role);
+    for (uint16_t k = 19; k < len; ++k)
+        f[k] = uint8_t((seq * 7 + k * 13 + uint8_t(role)) & 0xff);
+    return len;
+}
+
+uint32_t seq_of(const uint8_t* f) {
+    return uint32_t(f[14]) | uint32_t(f[15]) << 8 | uint32_t(f[16]) << 16 | uint32_t(f[17]) << 24;
+}
+
+uint64_t fnv1a(uint64_t h, const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+bool parse_mac(const char* s, uint8_t mac[6]) {
+    for (int i = 0; i < 6; ++i) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; ++k, ++s) {
+            const char c = *s;
+            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + unsigned(d);
+        }
+        mac[i] = uint8_t(v);
+        if (i < 5 && *s++ != ':')
+            return false;
+    }
+    return true;
+}
+
+bool bad_requests(drivers::Netfront& n) {
+    struct Case {
+        const char* what;
+        netif_tx_request r;
+    };
+    const grant_ref_t g = n.tx_ref(0);
+    const Case cases[] = {
+        {"buffer crossing its page", {g, 4000, 0, 0, 200}},
+        {"shorter than an Ethernet header", {g, 0, 0, 0, 10}},
+        {"ungranted buffer", {xen::grant_entries() - 4, 0, 0, 0, 64}},
+    };
+    bool ok = true;
+    for (const Case& c : cases) {
+        int16_t st = 0;
+        const int rc = n.raw_tx(c.r, &st, 2000000000ull);
+        const bool good = rc == 0 && st == NETIF_RSP_ERROR;
+        printf("netfront: bad transmit (%s): %s\n", c.what,
+               rc ? "no answer FAILED" : good ? "error response" : "accepted FAILED");
+        ok &= good;
+    }
+    return ok;
+}
+
+} // namespace
+
+extern "C" int app_main(const BootInfo& info) {
+    char role[4] = "", peer_s[24] = "";
+    args::get(info.bootargs, "role", role, sizeof role);
+    args::get(info.bootargs, "peer_mac", peer_s, sizeof peer_s);
+    const uint64_t count = args::get_uint(info.bootargs, "count", 100);
+    uint8_t peer[6];
+    if ((role[0] != 'a' && role[0] != 'b') || !parse_mac(peer_s, peer)) {
+        printf("netfront: usage: role=a|b peer_mac=MAC [count=N] [bad]\n");
+        return 1;
+    }
+    if (!xenbus::wait_ready(5000000000ull)) {
+        printf("netfront: no xenstore\n");
+        return 1;
+    }
+    drivers::Netfront n;
+    if (const int rc = n.connect("device/vif/0", 10000000000ull)) {
+        printf("netfront: cannot connect vif 0: %d%s\n", rc, rc == -XEN_ETIMEDOUT ? " (timeout)" : "");
+        return 1;
+    }
+    const uint8_t* me = n.mac();
+    printf("netfront: %c: vif 0 up, mac %02x:%02x:%02x:%02x:%02x:%02x, backend domain %u\n", role[0],
+           me[0], me[1], me[2], me[3], me[4], me[5], n.backend_id());
+    auto* out = static_cast<uint8_t*>(minios::malloc(4096));
+    auto* in = static_cast<uint8_t*>(minios::malloc(4096));
+    uint64_t rx_sum = 0xcbf29ce484222325ULL, resends = 0, got = 0;
+    int failures = 0;
+    if (role[0] == 'a') {
+        const uint64_t t0 = now_ns();
+        for (uint32_t seq = 0; seq < count; ++seq) {
+            const uint16_t len = build(out, peer, me, seq, 'a');
+            bool answered = false;
+            for (int attempt = 0; attempt < 50 && !answered; ++attempt) {
+                if (attempt)
+                    ++resends;
+                n.send(out, len);
+                const uint64_t deadline = now_ns() + 200000000ull;
+                for (;;) {
+                    const int r = n.receive(in, 4096, deadline);
+                    if (r < 0)
+                        break;
+                    if (r >= 19 && seq_of(in) == seq && in[18] == 'b') {
+                        rx_sum = fnv1a(rx_sum, in + 14, uint32_t(r) - 14);
+                        ++got;
+                        answered = true;
+                        break;
+                    }
+                }
+            }
+            if (!answered) {
+                printf("netfront: a: no answer to frame %u (timeout)\n", seq);
+                ++failures;
+                break;
+            }
+        }
+        const uint64_t dt = now_ns() - t0;
+        printf("netfront: a: sent %lu frames (%lu resent), received %lu, rx checksum %016lx\n",
+               count, resends, got, rx_sum);
+        printf("netfront: a: %lu round trips in %lu us\n", got, dt / 1000);
+        if (args::flag(info.bootargs, "bad")) {
+            failures += !bad_requests(n);
+            const uint16_t len = build(out, peer, me, 0, 'a');
+            n.send(out, len);
+            const int r = n.receive(in, 4096, now_ns() + 1000000000ull);
+            const bool alive = r >= 19 && seq_of(in) == 0;
+            printf("netfront: a: backend %s\n",
+                   alive ? "still forwarding after bad requests" : "LOST FAILED");
+            failures += !alive;
+        }
+        const uint16_t len = build(out, peer, me, kBye, 'a');
+        n.send(out, len);
+    } else {
+        uint32_t expect = 0;
+        for (;;) {
+            const int r = n.receive(in, 4096, now_ns() + 10000000000ull);
+            if (r < 0) {
+                printf("netfront: b: side a went quiet (timeout)\n");
+                ++failures;
+                break;
+            }
+            if (r < 19 || in[18] != 'a')
+                continue;
+            const uint32_t seq = seq_of(in);
+            if (seq == kBye)
+                break;
+            if (seq == expect) {
+                rx_sum = fnv1a(rx_sum, in + 14, uint32_t(r) - 14);
+                ++got;
+                ++expect;
+            } else if (seq > expect) {
+                continue; // cannot happen with a waiting for each answer
+            }
+            // Answer (again, when a resent a frame whose answer it missed).
+            n.send(out, build(out, peer, me, seq, 'b'));
+        }
+        printf("netfront: b: received %lu frames, answered them all, rx checksum %016lx\n", got,
+               rx_sum);
+    }
+    printf("netfront: %c: %lu frames sent, %lu received, %lu receive errors\n", role[0], n.sent,
+           n.received, n.rx_errors);
+    sleep_ms(50); // let the last frame leave before the rings go away
+    n.disconnect(2000000000ull);
+    return failures ? 1 : 0;
+}

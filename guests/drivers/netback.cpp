@@ -1,0 +1,269 @@
+#include "netback.h"
+
+#include <proto/net_bridge.h>
+
+#include "xsutil.h"
+
+namespace drivers {
+namespace {
+
+using namespace minios;
+
+constexpr unsigned kMaxVifs = net::kMaxPorts;
+
+class GrantCopier final : public net::Copier {
+public:
+    int16_t copy(uint16_t sd, uint32_t sr, uint16_t so, uint16_t dd, uint32_t dr, uint16_t doff,
+                 uint16_t len) override {
+        gnttab_copy_t op{};
+        op.source.u.ref = sr;
+        op.source.domid = sd;
+        op.source.offset = so;
+        op.dest.u.ref = dr;
+        op.dest.domid = dd;
+        op.dest.offset = doff;
+        op.len = len;
+        op.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+        if (xen::grant_copy(&op, 1) != 0)
+            return GNTST_general_error;
+        return op.status;
+    }
+    int16_t peek(uint16_t dom, uint32_t ref, uint16_t off, void* dst, uint16_t len) override {
+        gnttab_copy_t op{};
+        op.source.u.ref = ref;
+        op.source.domid = dom;
+        op.source.offset = off;
+        op.dest.u.gmfn = virt_to_pfn(dst);
+        op.dest.domid = DOMID_SELF;
+        op.dest.offset = static_cast<uint16_t>(virt_to_phys(dst) & (kPageSize - 1));
+        op.len = len;
+        op.flags = GNTCOPY_source_gref;
+        if (xen::grant_copy(&op, 1) != 0)
+            return GNTST_general_error;
+        return op.status;
+    }
+};
+
+struct Vif {
+    bool used;
+    domid_t fe;
+    uint32_t devid;
+    char be_dir[96];
+    char fe_dir[96];
+    char fe_state_path[112];
+    uint8_t mac[6];
+    bool connected, closed;
+    void* tx_page;
+    void* rx_page;
+    grant_handle_t tx_handle, rx_handle;
+    evtchn_port_t port;
+    int bridge_port;
+    bool work;
+    unsigned reports;
+};
+
+Vif vifs[kMaxVifs];
+GrantCopier copier;
+net::Bridge bridge(copier);
+Event work_event;
+domid_t self = 0;
+
+void on_event(evtchn_port_t, void* arg) {
+    static_cast<Vif*>(arg)->work = true;
+    work_event.signal();
+}
+
+void report_bad(void*, int port, const char* why) {
+    for (Vif& v : vifs)
+        if (v.used && v.connected && v.bridge_port == port && v.reports++ < 16)
+            printf("netback: vif %u/%u: bad transmit request: %s\n", v.fe, v.devid, why);
+}
+
+bool parse_mac(const char* s, uint8_t mac[6]) {
+    for (int i = 0; i < 6; ++i) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; ++k, ++s) {
+            const char c = *s;
+            const int d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + unsigned(d);
+        }
+        mac[i] = static_cast<uint8_t>(v);
+        if (i < 5 && *s++ != ':')
+            return false;
+    }
+    return *s == 0;
+}
+
+void set_state(Vif& v, XenbusState s) { xenbus::switch_state(v.be_dir, s); }
+
+void disconnect(Vif& v) {
+    if (!v.connected)
+        return;
+    bridge.remove_port(v.bridge_port);
+    xen::close_port(v.port);
+    xen::unmap_grant(v.tx_page, v.tx_handle);
+    xen::unmap_grant(v.rx_page, v.rx_handle);
+    v.connected = false;
+}
+
+void fatal(Vif& v, const char* what) {
+    printf("netback: vif %u/%u: %s; closing the device\n", v.fe, v.devid, what);
+    xs_write(v.be_dir, "error", what);
+    disconnect(v);
+    set_state(v, XenbusStateClosing);
+}
+
+void connect(Vif& v) {
+    uint64_t tx_ref, rx_ref, evtchn, rx_copy = 0;
+    if (xs_read_uint(v.fe_dir, "tx-ring-ref", &tx_ref) != 0 ||
+        xs_read_uint(v.fe_dir, "rx-ring-ref", &rx_ref) != 0)
+        return fatal(v, "frontend published no ring references");
+    if (xs_read_uint(v.fe_dir, "event-channel", &evtchn) != 0)
+        return fatal(v, "frontend published no event-channel");
+    if (xs_read_uint(v.fe_dir, "request-rx-copy", &rx_copy) != 0 || rx_copy != 1)
+        return fatal(v, "frontend does not do rx-copy");
+    int16_t st = xen::map_grant(v.fe, static_cast<grant_ref_t>(tx_ref), false, &v.tx_page,
+                                &v.tx_handle);
+    if (st != GNTST_okay)
+        return fatal(v, "cannot map the tx ring");
+    st = xen::map_grant(v.fe, static_cast<grant_ref_t>(rx_ref), false, &v.rx_page, &v.rx_handle);
+    if (st != GNTST_okay) {
+        xen::unmap_grant(v.tx_page, v.tx_handle);
+        return fatal(v, "cannot map the rx ring");
+    }
+    if (xen::bind_interdomain(v.fe, static_cast<evtchn_port_t>(evtchn), on_event, &v, &v.port)) {
+        xen::unmap_grant(v.tx_page, v.tx_handle);
+        xen::unmap_grant(v.rx_page, v.rx_handle);
+        return fatal(v, "cannot bind to the frontend's event channel");
+    }
+    v.bridge_port = bridge.add_port(v.fe, v.mac, static_cast<net::TxShared*>(v.tx_page),
+                                    static_cast<net::RxShared*>(v.rx_page), kPageSize);
+    v.connected = true;
+    set_state(v, XenbusStateConnected);
+    printf("netback: vif %u/%u connected (%02x:%02x:%02x:%02x:%02x:%02x)\n", v.fe, v.devid,
+           v.mac[0], v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
+    v.work = true;
+    work_event.signal();
+}
+
+void frontend_changed(const char*, void* arg) {
+    Vif& v = *static_cast<Vif*>(arg);
+    uint64_t st = XenbusStateUnknown;
+    if (xenbus::read_uint(v.fe_state_path, &st) != 0)
+        st = XenbusStateClosed;
+    if ((st == XenbusStateInitialised || st == XenbusStateConnected) && !v.connected && !v.closed)
+        connect(v);
+    else if ((st == XenbusStateClosing || st == XenbusStateClosed) && !v.closed) {
+        disconnect(v);
+        set_state(v, XenbusStateClosing);
+        set_state(v, XenbusStateClosed);
+        v.closed = true;
+        printf("netback: vif %u/%u closed by the frontend\n", v.fe, v.devid);
+    }
+}
+
+void add_vif(domid_t fe, uint32_t devid) {
+    Vif* v = nullptr;
+    for (Vif& x : vifs) {
+        if (x.used && x.fe == fe && x.devid == devid)
+            return;
+        if (!x.used && !v)
+            v = &x;
+    }
+    if (!v)
+        return;
+    *v = Vif{};
+    v->fe = fe;
+    v->devid = devid;
+    bare_snprintf(v->be_dir, sizeof v->be_dir, "/local/domain/%u/backend/vif/%u/%u", self, fe,
+                  devid);
+    proto::Buf s;
+    if (xs_read(v->be_dir, "frontend", s) != 0 || s.size() >= sizeof v->fe_dir)
+        return;
+    bare_snprintf(v->fe_dir, sizeof v->fe_dir, "%s", s.c_str());
+    if (xs_read(v->be_dir, "mac", s) != 0 || !parse_mac(s.c_str(), v->mac)) {
+        printf("netback: vif %u/%u: no usable mac\n", fe, devid);
+        return;
+    }
+    v->used = true;
+    xs_write(v->be_dir, "feature-rx-copy", "1");
+    xs_write(v->be_dir, "feature-rx-flip", "0");
+    set_state(*v, XenbusStateInitWait);
+    bare_snprintf(v->fe_state_path, sizeof v->fe_state_path, "%s/state", v->fe_dir);
+    xenbus::watch(v->fe_state_path, frontend_changed, v);
+}
+
+void backend_changed(const char*, void*) {
+    proto::Buf fes;
+    if (xenbus::directory("backend/vif", fes) != 0)
+        return;
+    for (size_t i = 0; i < fes.size(); i += strlen(fes.data() + i) + 1) {
+        uint64_t fe;
+        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED)
+            continue;
+        char dir[48];
+        bare_snprintf(dir, sizeof dir, "backend/vif/%lu", fe);
+        proto::Buf devs;
+        if (xenbus::directory(dir, devs) != 0)
+            continue;
+        for (size_t j = 0; j < devs.size(); j += strlen(devs.data() + j) + 1) {
+            uint64_t devid;
+            if (proto::parse_uint(devs.data() + j, &devid) && devid <= 0xffffffffu)
+                add_vif(static_cast<domid_t>(fe), static_cast<uint32_t>(devid));
+        }
+    }
+}
+
+void service_thread(void*) {
+    for (;;) {
+        work_event.wait_until(0);
+        for (Vif& v : vifs) {
+            if (!v.used || !v.connected || !v.work)
+                continue;
+            v.work = false;
+            if (bridge.service_tx(v.bridge_port) == net::Bridge::Serve::Broken)
+                fatal(v, "frontend overflowed the tx ring");
+        }
+        for (Vif& v : vifs)
+            if (v.used && v.connected && bridge.take_notify(v.bridge_port))
+                xen::notify(v.port);
+    }
+}
+
+} // namespace
+
+bool netback_start() {
+    uint64_t id = 0;
+    if (!xen::is_dom0() && xenbus::read_uint("domid", &id) != 0)
+        return false;
+    self = static_cast<domid_t>(id);
+    bridge.set_report(report_bad, nullptr);
+    thread_create("netback", service_thread, nullptr);
+    xenbus::mkdir("backend/vif");
+    return xenbus::watch("backend/vif", backend_changed, nullptr) == 0;
+}
+
+NetbackReport netback_report() {
+    NetbackReport r{};
+    for (const Vif& v : vifs) {
+        if (!v.used)
+            continue;
+        ++r.vifs;
+        r.connected += v.connected;
+        if (v.connected) {
+            const net::PortStats& s = bridge.stats(v.bridge_port);
+            r.frames += s.tx_frames;
+            r.dropped += s.rx_dropped;
+            r.errors += s.tx_errors;
+        }
+    }
+    r.dropped += bridge.dropped_no_destination();
+    return r;
+}
+
+} // namespace drivers
