@@ -1,4 +1,4 @@
-// A small vsnprintf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width and zero padding.
+// A small vsnprintf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width, zero padding and -.
 // (bare_printf, which writes to the console, lives with the console.)
 #include <bare/bare.h>
 
@@ -43,12 +43,21 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
         ++fmt;
         char pad = ' ';
         int width = 0;
-        if (*fmt == '0') {
+        bool left = false;
+        if (*fmt == '-') {
+            left = true;
+            ++fmt;
+        }
+        if (*fmt == '0' && !left) {
             pad = '0';
             ++fmt;
         }
         while (*fmt >= '0' && *fmt <= '9')
             width = width * 10 + (*fmt++ - '0');
+        // Left-justified: emit without padding, then fill up to the width.
+        const size_t start = o.len;
+        const int right_width = width;
+        if (left) width = 0;
         int longs = 0;
         while (*fmt == 'l' || *fmt == 'z') {
             longs = *fmt == 'z' ? 2 : longs + 1;
@@ -98,6 +107,8 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
             o.put('%');
             o.put(*fmt);
         }
+        while (left && o.len - start < size_t(right_width))
+            o.put(' ');
     }
     if (cap) buf[o.len < cap ? o.len : cap - 1] = 0;
     return static_cast<int>(o.len);

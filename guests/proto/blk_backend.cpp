@@ -63,15 +63,13 @@ int16_t Backend::execute(const blkif_request& r) {
             ++stats_.unsupported;
         else
             ++stats_.errors;
-        if (report_)
-            report_(report_ctx_, r, why);
+        if (report_) report_(report_ctx_, r, why);
         return st;
     }
     for (unsigned i = 0; i < p.n; ++i) {
         if (io_.copy(p.seg[i], !p.write) != 0) {
             ++stats_.errors;
-            if (report_)
-                report_(report_ctx_, r, "grant copy failed (bad grant reference?)");
+            if (report_) report_(report_ctx_, r, "grant copy failed (bad grant reference?)");
             return BLKIF_RSP_ERROR;
         }
         if (p.write)
@@ -87,8 +85,7 @@ int16_t Backend::execute(const blkif_request& r) {
 }
 
 Backend::Serve Backend::serve(Ring& ring) {
-    if (ring.request_overflow())
-        return Serve::Broken;
+    if (ring.request_overflow()) return Serve::Broken;
     bool notify = false;
     do {
         while (ring.pending_requests()) {

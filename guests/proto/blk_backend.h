@@ -13,11 +13,11 @@
 //     serve() says so and the glue disconnects that device only.
 #pragma once
 
+#include "ring.h"
+
 #include <public/io/blkif.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "ring.h"
 
 namespace blk {
 
@@ -66,7 +66,8 @@ public:
     // A report line for each bad request (rate limited by the glue if it wants).
     using ReportFn = void (*)(void* ctx, const blkif_request& r, const char* why);
 
-    Backend(uint64_t sectors, bool readonly, Copier& io) : sectors_(sectors), ro_(readonly), io_(io) {}
+    Backend(uint64_t sectors, bool readonly, Copier& io)
+        : sectors_(sectors), ro_(readonly), io_(io) {}
     void set_report(ReportFn fn, void* ctx) {
         report_ = fn;
         report_ctx_ = ctx;

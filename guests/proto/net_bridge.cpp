@@ -6,8 +6,7 @@ int Bridge::add_port(uint16_t domid, const uint8_t mac[6], TxShared* tx, RxShare
                      size_t bytes) {
     for (int i = 0; i < int(kMaxPorts); ++i) {
         Port& p = ports_[i];
-        if (p.used)
-            continue;
+        if (p.used) continue;
         p = Port{};
         p.used = true;
         p.domid = domid;
@@ -21,8 +20,7 @@ int Bridge::add_port(uint16_t domid, const uint8_t mac[6], TxShared* tx, RxShare
 }
 
 void Bridge::remove_port(int p) {
-    if (p >= 0 && p < int(kMaxPorts))
-        ports_[p].used = false;
+    if (p >= 0 && p < int(kMaxPorts)) ports_[p].used = false;
 }
 
 bool Bridge::take_notify(int p) {
@@ -33,8 +31,7 @@ bool Bridge::take_notify(int p) {
 
 void Bridge::bad(int p, const char* why) {
     ++ports_[p].stats.tx_errors;
-    if (report_)
-        report_(report_ctx_, p, why);
+    if (report_) report_(report_ctx_, p, why);
 }
 
 bool Bridge::deliver(int src, int dst, const netif_tx_request* slots, unsigned n, uint32_t total) {
@@ -61,8 +58,7 @@ bool Bridge::deliver(int src, int dst, const netif_tx_request* slots, unsigned n
     rsp->offset = 0;
     rsp->flags = 0;
     rsp->status = status;
-    if (d.rx.push_responses())
-        d.notify = true;
+    if (d.rx.push_responses()) d.notify = true;
     if (status >= 0) {
         ++d.stats.rx_frames;
         d.stats.rx_bytes += total;
@@ -72,10 +68,8 @@ bool Bridge::deliver(int src, int dst, const netif_tx_request* slots, unsigned n
 
 Bridge::Serve Bridge::service_tx(int p) {
     Port& s = ports_[p];
-    if (!s.used)
-        return Serve::Ok;
-    if (s.tx.request_overflow())
-        return Serve::Broken;
+    if (!s.used) return Serve::Ok;
+    if (s.tx.request_overflow()) return Serve::Broken;
     struct Consumed {
         uint16_t id;
         bool extra;
@@ -94,8 +88,7 @@ Bridge::Serve Bridge::service_tx(int p) {
                 // slots must still be consumed and answered to keep the ring in step.
                 why = "extra-info slots (not offered)";
                 for (bool more = true; more;) {
-                    if (!s.tx.pending_requests() || c == 2 * kMaxSlots)
-                        break;
+                    if (!s.tx.pending_requests() || c == 2 * kMaxSlots) break;
                     const netif_tx_request x = s.tx.take_request();
                     const auto* raw = reinterpret_cast<const uint8_t*>(&x);
                     more = raw[1] & 1; // netif_extra_info.flags & XEN_NETIF_EXTRA_FLAG_MORE
@@ -114,8 +107,7 @@ Bridge::Serve Bridge::service_tx(int p) {
                     consumed[c++] = {r.id, false};
                 } else {
                     why = "too many slots in one packet";
-                    if (c < 2 * kMaxSlots)
-                        consumed[c++] = {r.id, false};
+                    if (c < 2 * kMaxSlots) consumed[c++] = {r.id, false};
                 }
             }
             const uint32_t total = slots[0].size;
@@ -125,16 +117,12 @@ Bridge::Serve Bridge::service_tx(int p) {
                 if (uint32_t(slots[i].offset) + slots[i].size > kPageSize)
                     why = why ? why : "buffer crosses its page";
             }
-            if (!why && total < kEthHeader)
-                why = "shorter than an Ethernet header";
-            if (!why && total > kMaxFrame)
-                why = "longer than a page";
-            if (!why && others > total)
-                why = "fragments longer than the packet";
+            if (!why && total < kEthHeader) why = "shorter than an Ethernet header";
+            if (!why && total > kMaxFrame) why = "longer than a page";
+            if (!why && others > total) why = "fragments longer than the packet";
             if (!why && uint32_t(slots[0].offset) + (total - others) > kPageSize)
                 why = "buffer crosses its page";
-            if (!why && total - others < 6)
-                why = "first fragment shorter than a MAC address";
+            if (!why && total - others < 6) why = "first fragment shorter than a MAC address";
             uint8_t dst_mac[6] = {};
             if (!why && io_.peek(s.domid, slots[0].gref, slots[0].offset, dst_mac, 6) != 0)
                 why = "ungranted buffer";
@@ -148,18 +136,15 @@ Bridge::Serve Bridge::service_tx(int p) {
                 const bool group = dst_mac[0] & 1; // broadcast and multicast
                 bool found = false;
                 for (int d = 0; d < int(kMaxPorts); ++d) {
-                    if (d == p || !ports_[d].used)
-                        continue;
+                    if (d == p || !ports_[d].used) continue;
                     bool match = true;
                     for (int k = 0; k < 6; ++k)
                         match &= ports_[d].mac[k] == dst_mac[k];
-                    if (!group && !match)
-                        continue;
+                    if (!group && !match) continue;
                     found = true;
                     deliver(p, d, slots, n, total);
                 }
-                if (!found)
-                    ++no_dest_;
+                if (!found) ++no_dest_;
             }
             for (unsigned i = 0; i < c; ++i) {
                 netif_tx_response* rsp = s.tx.next_response();
@@ -167,8 +152,7 @@ Bridge::Serve Bridge::service_tx(int p) {
                 rsp->status = consumed[i].extra ? int16_t(NETIF_RSP_NULL) : status;
             }
         }
-        if (s.tx.push_responses())
-            s.notify = true;
+        if (s.tx.push_responses()) s.notify = true;
     } while (s.tx.final_check_for_requests());
     return Serve::Ok;
 }

@@ -11,11 +11,11 @@
 // the ring's size breaks that port's ring only.
 #pragma once
 
+#include "ring.h"
+
 #include <public/io/netif.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "ring.h"
 
 namespace net {
 

@@ -1,13 +1,12 @@
 // The block backend's request handling (guests/proto/blk_backend.*) against a fake disk and
 // a fake grant table: data lands where blkif says, and every malformed request gets an
 // error response while the backend keeps serving.
-#include <gtest/gtest.h>
+#include "blk_backend.h"
 
 #include <cstring>
+#include <gtest/gtest.h>
 #include <map>
 #include <vector>
-
-#include "blk_backend.h"
 
 namespace {
 
@@ -22,8 +21,7 @@ struct FakeIo : blk::Copier {
     int16_t copy(const blk::Segment& s, bool to_frontend) override {
         ++copies;
         auto it = grants.find(s.gref);
-        if (it == grants.end())
-            return -3; // GNTST_bad_gntref
+        if (it == grants.end()) return -3; // GNTST_bad_gntref
         EXPECT_LE(s.page_off + s.len, 4096);
         EXPECT_LE(s.disk_off + s.len, disk.size());
         if (to_frontend)
@@ -86,12 +84,12 @@ TEST(BlkBackend, MalformedRequestsGetErrorsAndTouchNothing) {
         blkif_request r;
         int16_t want;
     } cases[] = {
-        {rw(BLKIF_OP_WRITE, 64, {{g, 0, 0}}), BLKIF_RSP_ERROR},            // first sector past end
-        {rw(BLKIF_OP_WRITE, 60, {{g, 0, 7}}), BLKIF_RSP_ERROR},            // runs off the end
-        {rw(BLKIF_OP_WRITE, ~0ull / 2, {{g, 0, 0}}), BLKIF_RSP_ERROR},     // overflowing offset
-        {rw(BLKIF_OP_WRITE, 0, {{g, 3, 2}}), BLKIF_RSP_ERROR},             // first > last
-        {rw(BLKIF_OP_WRITE, 0, {{g, 0, 8}}), BLKIF_RSP_ERROR},             // past the page
-        {rw(BLKIF_OP_WRITE, 0, {}), BLKIF_RSP_ERROR},                      // no segments
+        {rw(BLKIF_OP_WRITE, 64, {{g, 0, 0}}), BLKIF_RSP_ERROR},        // first sector past end
+        {rw(BLKIF_OP_WRITE, 60, {{g, 0, 7}}), BLKIF_RSP_ERROR},        // runs off the end
+        {rw(BLKIF_OP_WRITE, ~0ull / 2, {{g, 0, 0}}), BLKIF_RSP_ERROR}, // overflowing offset
+        {rw(BLKIF_OP_WRITE, 0, {{g, 3, 2}}), BLKIF_RSP_ERROR},         // first > last
+        {rw(BLKIF_OP_WRITE, 0, {{g, 0, 8}}), BLKIF_RSP_ERROR},         // past the page
+        {rw(BLKIF_OP_WRITE, 0, {}), BLKIF_RSP_ERROR},                  // no segments
         {rw(BLKIF_OP_FLUSH_DISKCACHE, 0, {{g, 0, 0}}), BLKIF_RSP_EOPNOTSUPP},
         {rw(BLKIF_OP_DISCARD, 0, {{g, 0, 0}}), BLKIF_RSP_EOPNOTSUPP},
         {rw(BLKIF_OP_INDIRECT, 0, {{g, 0, 0}}), BLKIF_RSP_EOPNOTSUPP},

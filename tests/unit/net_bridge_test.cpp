@@ -1,14 +1,13 @@
 // The network backend's bridge (guests/proto/net_bridge.*): frames go from one port's
 // transmit ring into another's posted receive buffer by MAC, and bad transmit requests get
 // error responses while the bridge keeps forwarding.
-#include <gtest/gtest.h>
+#include "net_bridge.h"
 
 #include <cstring>
+#include <gtest/gtest.h>
 #include <map>
 #include <memory>
 #include <vector>
-
-#include "net_bridge.h"
 
 namespace {
 
@@ -28,8 +27,7 @@ struct FakeIo : net::Copier {
     }
     int16_t peek(uint16_t dom, uint32_t ref, uint16_t off, void* dst, uint16_t len) override {
         auto s = grants.find({dom, ref});
-        if (s == grants.end() || off + len > 4096)
-            return -3;
+        if (s == grants.end() || off + len > 4096) return -3;
         memcpy(dst, s->second.data() + off, len);
         return 0;
     }
@@ -179,14 +177,14 @@ TEST_F(BridgeTest, MultiSlotPacketsArriveWhole) {
 
 TEST_F(BridgeTest, BadRequestsGetErrorsAndForwardingGoesOn) {
     frame(io, a, b.mac, 7, 0, 0);
-    send(a, 7, 200, 1, 0, 4000);     // crosses its page
-    send(a, 7, 10, 2);               // shorter than an Ethernet header
-    send(a, 7, 5000, 3);             // longer than a page
-    send(a, 999, 64, 4);             // ungranted buffer
-    send(a, 7, 64, 5, NETTXF_extra_info); // extra info we never offered...
+    send(a, 7, 200, 1, 0, 4000);                   // crosses its page
+    send(a, 7, 10, 2);                             // shorter than an Ethernet header
+    send(a, 7, 5000, 3);                           // longer than a page
+    send(a, 999, 64, 4);                           // ungranted buffer
+    send(a, 7, 64, 5, NETTXF_extra_info);          // extra info we never offered...
     netif_tx_request* extra = a.tx.next_request(); // ...and its extra slot
     memset(extra, 0, sizeof *extra);
-    send(a, 7, 64, 6);               // a good one afterwards
+    send(a, 7, 64, 6); // a good one afterwards
     a.tx.push_requests();
     EXPECT_EQ(bridge.service_tx(a.port), net::Bridge::Serve::Ok);
     std::vector<int16_t> statuses;

@@ -5,11 +5,13 @@
 #include "../../drivers/blkback.h"
 #include "../../drivers/netback.h"
 #include "devices.h"
+#include "toolstack.h"
 #include "xenstored.h"
 
 #include <minios/minios.h>
 #include <minios/xen.h>
 #include <minios/xenctrl.h>
+#include <proto/cpio.h>
 
 using namespace minios;
 using namespace dom0;
@@ -123,6 +125,21 @@ extern "C" int app_main(const BootInfo& info) {
     bool serve_net = false;
     for_each_arg(info.bootargs, "vif", [&](char* v) { serve_net |= setup_vif(v); });
     if (serve_net) drivers::netback_start();
+    // A toolstack script in our ramdisk (a cpio archive with the guest images) takes over.
+    cpio::File script;
+    const auto* archive = static_cast<const uint8_t*>(phys_to_virt(info.initrd_addr));
+    if (info.initrd_size && cpio::find(archive, info.initrd_size, "toolstack.script", &script)) {
+        ts::Script s;
+        ts::Error e;
+        if (!ts::parse(reinterpret_cast<const char*>(script.data), script.size, &s, &e)) {
+            printf("toolstack: toolstack.script line %u: %s; script refused\n", e.line, e.msg);
+            return 1;
+        }
+        printf("toolstack: running toolstack.script (%u commands)\n", s.n);
+        const unsigned failed = toolstack_run(s, archive, info.initrd_size);
+        ts::release(&s);
+        return failed ? 1 : 0;
+    }
     evtchn_port_t port;
     // A second VIRQ_DOM_EXC binding is refused by Xen (xenstored has it); poll then.
     const bool have_virq = xen::bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr, &port) == 0;

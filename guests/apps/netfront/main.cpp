@@ -4,11 +4,11 @@
 // sent and received and an FNV-1a checksum of the payloads they received.
 //
 //   role=a|b peer_mac=XX:XX:XX:XX:XX:XX [count=N] [bad]
+#include "../../drivers/netfront.h"
+
 #include <minios/args.h>
 #include <minios/minios.h>
 #include <minios/xen.h>
-
-#include "../../drivers/netfront.h"
 
 using namespace minios;
 
@@ -17,7 +17,9 @@ namespace {
 constexpr uint16_t kEtherType = 0x88b5; // IEEE local experimental
 constexpr uint32_t kBye = 0xffffffff;
 
-uint16_t frame_len(uint32_t seq) { return static_cast<uint16_t>(64 + (seq * 37) % 1400); }
+uint16_t frame_len(uint32_t seq) {
+    return static_cast<uint16_t>(64 + (seq * 37) % 1400);
+}
 
 // dst, src, type, then seq (LE), the sender's role, and a pattern.
 uint16_t build(uint8_t* f, const uint8_t* dst, const uint8_t* src, uint32_t seq, char role) {
@@ -52,13 +54,11 @@ bool parse_mac(const char* s, uint8_t mac[6]) {
         for (int k = 0; k < 2; ++k, ++s) {
             const char c = *s;
             const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0)
-                return false;
+            if (d < 0) return false;
             v = v * 16 + unsigned(d);
         }
         mac[i] = uint8_t(v);
-        if (i < 5 && *s++ != ':')
-            return false;
+        if (i < 5 && *s++ != ':') return false;
     }
     return true;
 }
@@ -80,7 +80,9 @@ bool bad_requests(drivers::Netfront& n) {
         const int rc = n.raw_tx(c.r, &st, 2000000000ull);
         const bool good = rc == 0 && st == NETIF_RSP_ERROR;
         printf("netfront: bad transmit (%s): %s\n", c.what,
-               rc ? "no answer FAILED" : good ? "error response" : "accepted FAILED");
+               rc     ? "no answer FAILED"
+               : good ? "error response"
+                      : "accepted FAILED");
         ok &= good;
     }
     return ok;
@@ -104,12 +106,13 @@ extern "C" int app_main(const BootInfo& info) {
     }
     drivers::Netfront n;
     if (const int rc = n.connect("device/vif/0", 10000000000ull)) {
-        printf("netfront: cannot connect vif 0: %d%s\n", rc, rc == -XEN_ETIMEDOUT ? " (timeout)" : "");
+        printf("netfront: cannot connect vif 0: %d%s\n", rc,
+               rc == -XEN_ETIMEDOUT ? " (timeout)" : "");
         return 1;
     }
     const uint8_t* me = n.mac();
-    printf("netfront: %c: vif 0 up, mac %02x:%02x:%02x:%02x:%02x:%02x, backend domain %u\n", role[0],
-           me[0], me[1], me[2], me[3], me[4], me[5], n.backend_id());
+    printf("netfront: %c: vif 0 up, mac %02x:%02x:%02x:%02x:%02x:%02x, backend domain %u\n",
+           role[0], me[0], me[1], me[2], me[3], me[4], me[5], n.backend_id());
     auto* out = static_cast<uint8_t*>(minios::malloc(4096));
     auto* in = static_cast<uint8_t*>(minios::malloc(4096));
     uint64_t rx_sum = 0xcbf29ce484222325ULL, resends = 0, got = 0;
@@ -120,14 +123,12 @@ extern "C" int app_main(const BootInfo& info) {
             const uint16_t len = build(out, peer, me, seq, 'a');
             bool answered = false;
             for (int attempt = 0; attempt < 50 && !answered; ++attempt) {
-                if (attempt)
-                    ++resends;
+                if (attempt) ++resends;
                 n.send(out, len);
                 const uint64_t deadline = now_ns() + 200000000ull;
                 for (;;) {
                     const int r = n.receive(in, 4096, deadline);
-                    if (r < 0)
-                        break;
+                    if (r < 0) break;
                     if (r >= 19 && seq_of(in) == seq && in[18] == 'b') {
                         rx_sum = fnv1a(rx_sum, in + 14, uint32_t(r) - 14);
                         ++got;
@@ -167,11 +168,9 @@ extern "C" int app_main(const BootInfo& info) {
                 ++failures;
                 break;
             }
-            if (r < 19 || in[18] != 'a')
-                continue;
+            if (r < 19 || in[18] != 'a') continue;
             const uint32_t seq = seq_of(in);
-            if (seq == kBye)
-                break;
+            if (seq == kBye) break;
             if (seq == expect) {
                 rx_sum = fnv1a(rx_sum, in + 14, uint32_t(r) - 14);
                 ++got;

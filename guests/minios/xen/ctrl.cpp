@@ -2,6 +2,7 @@
 #include "xen_internal.h"
 
 #include <minios/xenctrl.h>
+#include <public/sysctl.h>
 
 namespace minios::xenctrl {
 
@@ -50,6 +51,7 @@ int create_domain(const CreateConfig& cfg, domid_t* domid) {
     c.max_evtchn_port = cfg.max_evtchn_port;
     c.max_grant_frames = cfg.max_grant_frames;
     c.max_maptrack_frames = cfg.max_maptrack_frames;
+    c.grant_opts = 1; // the highest grant-table version it may use (version 0 is refused)
     c.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V2;
     c.arch.nr_spis = cfg.nr_spis;
     const int64_t rc = domctl(op);
@@ -62,6 +64,29 @@ int set_max_vcpus(domid_t domid, uint32_t n) {
     op.cmd = XEN_DOMCTL_max_vcpus;
     op.domain = domid;
     op.u.max_vcpus.max = n;
+    return static_cast<int>(domctl(op));
+}
+
+int set_paging_pool(domid_t domid, uint64_t bytes) {
+    // XEN_DOMCTL_set_paging_mempool_size (86), struct xen_domctl_paging_mempool { uint64
+    // size; } (Xen 4.17's domctl.h): the pool Xen on Arm takes a domain's stage-2 tables
+    // from. Hypervisors without it answer -ENOSYS, which is fine.
+    constexpr uint32_t kSetPagingMempoolSize = 86;
+    xen_domctl_t op{};
+    op.cmd = kSetPagingMempoolSize;
+    op.domain = domid;
+    memcpy(op.u.pad, &bytes, sizeof bytes);
+    return static_cast<int>(domctl(op));
+}
+
+int set_address_size(domid_t domid, uint32_t bits) {
+    // XEN_DOMCTL_set_address_size (35), struct xen_domctl_address_size { uint32 size; }
+    // (Xen's domctl.h): Xen on Arm creates domains 32-bit until told otherwise.
+    constexpr uint32_t kSetAddressSize = 35;
+    xen_domctl_t op{};
+    op.cmd = kSetAddressSize;
+    op.domain = domid;
+    memcpy(op.u.pad, &bits, sizeof bits);
     return static_cast<int>(domctl(op));
 }
 
@@ -99,6 +124,27 @@ int unpause(domid_t domid) {
 }
 int destroy(domid_t domid) {
     return simple(XEN_DOMCTL_destroydomain, domid);
+}
+
+int alloc_unbound_for(domid_t domid, domid_t remote, evtchn_port_t* port) {
+    evtchn_alloc_unbound_t op{};
+    op.dom = domid;
+    op.remote_dom = remote;
+    const int64_t rc =
+        xen::hypercall_ptr(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &op);
+    if (rc == 0) *port = op.port;
+    return static_cast<int>(rc);
+}
+
+int physinfo(uint64_t* total_pages, uint64_t* free_pages) {
+    xen_sysctl_t op{};
+    op.cmd = XEN_SYSCTL_physinfo;
+    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    const int64_t rc = xen::hypercall(__HYPERVISOR_sysctl, reinterpret_cast<uint64_t>(&op));
+    if (rc) return static_cast<int>(rc);
+    *total_pages = op.u.physinfo.total_pages;
+    *free_pages = op.u.physinfo.free_pages;
+    return 0;
 }
 
 int populate_physmap(domid_t domid, const xen_pfn_t* gfns, unsigned n, unsigned order) {

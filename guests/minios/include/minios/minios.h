@@ -26,10 +26,10 @@ struct Module {
 
 struct BootInfo {
     const bare::Fdt* fdt = nullptr;
-    const char* bootargs = "";   // /chosen/bootargs
-    bool xen = false;            // a /hypervisor node compatible with "xen,xen"
-    bool dom0 = false;           // the hypervisor says we are dom0 (XENFEAT_dom0)
-    bool entered_at_el2 = false; // native boot: we dropped from EL2 to EL1 ourselves
+    const char* bootargs = "";                 // /chosen/bootargs
+    bool xen = false;                          // a /hypervisor node compatible with "xen,xen"
+    bool dom0 = false;                         // the hypervisor says we are dom0 (XENFEAT_dom0)
+    bool entered_at_el2 = false;               // native boot: we dropped from EL2 to EL1 ourselves
     uint64_t initrd_addr = 0, initrd_size = 0; // /chosen linux,initrd-start/-end
     static constexpr unsigned kMaxModules = 8;
     unsigned modules = 0;

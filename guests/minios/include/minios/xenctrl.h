@@ -40,10 +40,21 @@ struct CreateConfig {
 int create_domain(const CreateConfig& cfg, domid_t* domid);
 int set_max_vcpus(domid_t domid, uint32_t n);
 int set_max_mem(domid_t domid, uint64_t kib);
+// AArch64 (64) or AArch32 (32) guest (XEN_DOMCTL_set_address_size).
+int set_address_size(domid_t domid, uint32_t bits);
+// Stage-2 page-table pool (Xen 4.17 on Arm needs one before populate_physmap).
+int set_paging_pool(domid_t domid, uint64_t bytes);
 int set_vcpu_context(domid_t domid, uint32_t vcpu, const vcpu_guest_context_t& ctx);
 int pause(domid_t domid);
 int unpause(domid_t domid);
 int destroy(domid_t domid);
+
+// An unbound port in `domid` for `remote` (dom0 setting up a domain's channels).
+int alloc_unbound_for(domid_t domid, domid_t remote, evtchn_port_t* port);
+
+// Host memory in pages (XEN_SYSCTL_physinfo); -XEN_ENOSYS where the hypervisor has no
+// sysctl.
+int physinfo(uint64_t* total_pages, uint64_t* free_pages);
 
 // Guest memory: give `domid` pages at gfns (extents of 2^order pages each).
 int populate_physmap(domid_t domid, const xen_pfn_t* gfns, unsigned n, unsigned order);
