@@ -69,6 +69,7 @@ struct Device {
 };
 
 Device devices[kMaxDevices];
+unsigned connections = 0;
 DiskResolver resolver = nullptr;
 Event work_event;
 domid_t self = 0;
@@ -138,6 +139,7 @@ void connect(Device& d) {
     d.core = new blk::Backend(d.disk.bytes / blk::kSectorSize, d.disk.readonly, d.copier);
     d.core->set_report(report_bad_request, &d);
     d.connected = true;
+    ++connections;
     set_state(d, XenbusStateConnected);
     printf("blkback: vbd %u/%u connected (%lu sectors%s)\n", d.fe, d.devid,
            d.disk.bytes / blk::kSectorSize, d.disk.readonly ? ", read-only" : "");
@@ -281,6 +283,7 @@ bool blkback_start(DiskResolver resolve) {
 
 BlkbackReport blkback_report() {
     BlkbackReport r{};
+    r.connections = connections;
     for (const Device& d : devices) {
         if (!d.used) continue;
         ++r.devices;

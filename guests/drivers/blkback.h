@@ -24,6 +24,7 @@ bool resolve_boot_disk(const char* params, Disk* out);
 
 struct BlkbackReport {
     unsigned devices, connected;
+    unsigned connections; // ever made (a device may connect and close between two looks)
     uint64_t requests, errors;
 };
 BlkbackReport blkback_report();

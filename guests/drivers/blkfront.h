@@ -34,7 +34,7 @@ public:
     grant_ref_t data_ref(unsigned i) const { return static_cast<grant_ref_t>(data_ref_[i]); }
     uint8_t* data_page(unsigned i) const { return data_ + i * 4096; }
 
-    uint64_t request_timeout_ns = 2000000000ull;
+    uint64_t request_timeout_ns = 10000000000ull;
     uint64_t requests = 0;
 
 private:

@@ -1,8 +1,8 @@
 #include "netback.h"
 
-#include <proto/net_bridge.h>
-
 #include "xsutil.h"
+
+#include <proto/net_bridge.h>
 
 namespace drivers {
 namespace {
@@ -24,8 +24,7 @@ public:
         op.dest.offset = doff;
         op.len = len;
         op.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
-        if (xen::grant_copy(&op, 1) != 0)
-            return GNTST_general_error;
+        if (xen::grant_copy(&op, 1) != 0) return GNTST_general_error;
         return op.status;
     }
     int16_t peek(uint16_t dom, uint32_t ref, uint16_t off, void* dst, uint16_t len) override {
@@ -38,8 +37,7 @@ public:
         op.dest.offset = static_cast<uint16_t>(virt_to_phys(dst) & (kPageSize - 1));
         op.len = len;
         op.flags = GNTCOPY_source_gref;
-        if (xen::grant_copy(&op, 1) != 0)
-            return GNTST_general_error;
+        if (xen::grant_copy(&op, 1) != 0) return GNTST_general_error;
         return op.status;
     }
 };
@@ -88,22 +86,21 @@ bool parse_mac(const char* s, uint8_t mac[6]) {
                           : c >= 'a' && c <= 'f' ? c - 'a' + 10
                           : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                  : -1;
-            if (d < 0)
-                return false;
+            if (d < 0) return false;
             v = v * 16 + unsigned(d);
         }
         mac[i] = static_cast<uint8_t>(v);
-        if (i < 5 && *s++ != ':')
-            return false;
+        if (i < 5 && *s++ != ':') return false;
     }
     return *s == 0;
 }
 
-void set_state(Vif& v, XenbusState s) { xenbus::switch_state(v.be_dir, s); }
+void set_state(Vif& v, XenbusState s) {
+    xenbus::switch_state(v.be_dir, s);
+}
 
 void disconnect(Vif& v) {
-    if (!v.connected)
-        return;
+    if (!v.connected) return;
     bridge.remove_port(v.bridge_port);
     xen::close_port(v.port);
     xen::unmap_grant(v.tx_page, v.tx_handle);
@@ -127,10 +124,9 @@ void connect(Vif& v) {
         return fatal(v, "frontend published no event-channel");
     if (xs_read_uint(v.fe_dir, "request-rx-copy", &rx_copy) != 0 || rx_copy != 1)
         return fatal(v, "frontend does not do rx-copy");
-    int16_t st = xen::map_grant(v.fe, static_cast<grant_ref_t>(tx_ref), false, &v.tx_page,
-                                &v.tx_handle);
-    if (st != GNTST_okay)
-        return fatal(v, "cannot map the tx ring");
+    int16_t st =
+        xen::map_grant(v.fe, static_cast<grant_ref_t>(tx_ref), false, &v.tx_page, &v.tx_handle);
+    if (st != GNTST_okay) return fatal(v, "cannot map the tx ring");
     st = xen::map_grant(v.fe, static_cast<grant_ref_t>(rx_ref), false, &v.rx_page, &v.rx_handle);
     if (st != GNTST_okay) {
         xen::unmap_grant(v.tx_page, v.tx_handle);
@@ -154,8 +150,7 @@ void connect(Vif& v) {
 void frontend_changed(const char*, void* arg) {
     Vif& v = *static_cast<Vif*>(arg);
     uint64_t st = XenbusStateUnknown;
-    if (xenbus::read_uint(v.fe_state_path, &st) != 0)
-        st = XenbusStateClosed;
+    if (xenbus::read_uint(v.fe_state_path, &st) != 0) st = XenbusStateClosed;
     if ((st == XenbusStateInitialised || st == XenbusStateConnected) && !v.connected && !v.closed)
         connect(v);
     else if ((st == XenbusStateClosing || st == XenbusStateClosed) && !v.closed) {
@@ -170,21 +165,17 @@ void frontend_changed(const char*, void* arg) {
 void add_vif(domid_t fe, uint32_t devid) {
     Vif* v = nullptr;
     for (Vif& x : vifs) {
-        if (x.used && x.fe == fe && x.devid == devid)
-            return;
-        if (!x.used && !v)
-            v = &x;
+        if (x.used && x.fe == fe && x.devid == devid) return;
+        if (!x.used && !v) v = &x;
     }
-    if (!v)
-        return;
+    if (!v) return;
     *v = Vif{};
     v->fe = fe;
     v->devid = devid;
     bare_snprintf(v->be_dir, sizeof v->be_dir, "/local/domain/%u/backend/vif/%u/%u", self, fe,
                   devid);
     proto::Buf s;
-    if (xs_read(v->be_dir, "frontend", s) != 0 || s.size() >= sizeof v->fe_dir)
-        return;
+    if (xs_read(v->be_dir, "frontend", s) != 0 || s.size() >= sizeof v->fe_dir) return;
     bare_snprintf(v->fe_dir, sizeof v->fe_dir, "%s", s.c_str());
     if (xs_read(v->be_dir, "mac", s) != 0 || !parse_mac(s.c_str(), v->mac)) {
         printf("netback: vif %u/%u: no usable mac\n", fe, devid);
@@ -200,17 +191,14 @@ void add_vif(domid_t fe, uint32_t devid) {
 
 void backend_changed(const char*, void*) {
     proto::Buf fes;
-    if (xenbus::directory("backend/vif", fes) != 0)
-        return;
+    if (xenbus::directory("backend/vif", fes) != 0) return;
     for (size_t i = 0; i < fes.size(); i += strlen(fes.data() + i) + 1) {
         uint64_t fe;
-        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED)
-            continue;
+        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED) continue;
         char dir[48];
         bare_snprintf(dir, sizeof dir, "backend/vif/%lu", fe);
         proto::Buf devs;
-        if (xenbus::directory(dir, devs) != 0)
-            continue;
+        if (xenbus::directory(dir, devs) != 0) continue;
         for (size_t j = 0; j < devs.size(); j += strlen(devs.data() + j) + 1) {
             uint64_t devid;
             if (proto::parse_uint(devs.data() + j, &devid) && devid <= 0xffffffffu)
@@ -223,15 +211,13 @@ void service_thread(void*) {
     for (;;) {
         work_event.wait_until(0);
         for (Vif& v : vifs) {
-            if (!v.used || !v.connected || !v.work)
-                continue;
+            if (!v.used || !v.connected || !v.work) continue;
             v.work = false;
             if (bridge.service_tx(v.bridge_port) == net::Bridge::Serve::Broken)
                 fatal(v, "frontend overflowed the tx ring");
         }
         for (Vif& v : vifs)
-            if (v.used && v.connected && bridge.take_notify(v.bridge_port))
-                xen::notify(v.port);
+            if (v.used && v.connected && bridge.take_notify(v.bridge_port)) xen::notify(v.port);
     }
 }
 
@@ -239,8 +225,7 @@ void service_thread(void*) {
 
 bool netback_start() {
     uint64_t id = 0;
-    if (!xen::is_dom0() && xenbus::read_uint("domid", &id) != 0)
-        return false;
+    if (!xen::is_dom0() && xenbus::read_uint("domid", &id) != 0) return false;
     self = static_cast<domid_t>(id);
     bridge.set_report(report_bad, nullptr);
     thread_create("netback", service_thread, nullptr);
@@ -251,8 +236,7 @@ bool netback_start() {
 NetbackReport netback_report() {
     NetbackReport r{};
     for (const Vif& v : vifs) {
-        if (!v.used)
-            continue;
+        if (!v.used) continue;
         ++r.vifs;
         r.connected += v.connected;
         if (v.connected) {

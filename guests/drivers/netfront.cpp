@@ -7,7 +7,9 @@ namespace drivers {
 using namespace minios;
 
 namespace {
-void on_event(evtchn_port_t, void* arg) { static_cast<Event*>(arg)->signal(); }
+void on_event(evtchn_port_t, void* arg) {
+    static_cast<Event*>(arg)->signal();
+}
 
 bool parse_mac(const char* s, uint8_t mac[6]) {
     for (int i = 0; i < 6; ++i) {
@@ -18,13 +20,11 @@ bool parse_mac(const char* s, uint8_t mac[6]) {
                           : c >= 'a' && c <= 'f' ? c - 'a' + 10
                           : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                  : -1;
-            if (d < 0)
-                return false;
+            if (d < 0) return false;
             v = v * 16 + unsigned(d);
         }
         mac[i] = static_cast<uint8_t>(v);
-        if (i < 5 && *s++ != ':')
-            return false;
+        if (i < 5 && *s++ != ':') return false;
     }
     return true;
 }
@@ -42,23 +42,19 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     bare_snprintf(dir_, sizeof dir_, "%s", node);
     proto::Buf v;
     while (xs_read(dir_, "backend", v) != 0) {
-        if (now_ns() > deadline)
-            return -XEN_ETIMEDOUT;
+        if (now_ns() > deadline) return -XEN_ETIMEDOUT;
         sleep_ms(5);
     }
     bare_snprintf(be_dir_, sizeof be_dir_, "%s", v.c_str());
     uint64_t be;
-    if (xs_read_uint(dir_, "backend-id", &be) != 0)
-        return -XEN_ENOENT;
+    if (xs_read_uint(dir_, "backend-id", &be) != 0) return -XEN_ENOENT;
     be_ = static_cast<domid_t>(be);
-    if (xs_read(dir_, "mac", v) != 0 || !parse_mac(v.c_str(), mac_))
-        return -XEN_EINVAL;
+    if (xs_read(dir_, "mac", v) != 0 || !parse_mac(v.c_str(), mac_)) return -XEN_EINVAL;
     char path[128];
     bare_snprintf(path, sizeof path, "%s/state", be_dir_);
     int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
                                     deadline - now_ns());
-    if (st < 0)
-        return st;
+    if (st < 0) return st;
     uint64_t rx_copy = 0;
     if (xs_read_uint(be_dir_, "feature-rx-copy", &rx_copy) != 0 || rx_copy != 1)
         return -XEN_EOPNOTSUPP;
@@ -66,10 +62,11 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     const paddr_t txr = alloc_pages(1), rxr = alloc_pages(1);
     tx_bufs_ = static_cast<uint8_t*>(phys_to_virt(alloc_pages(kBufs)));
     rx_bufs_ = static_cast<uint8_t*>(phys_to_virt(alloc_pages(kBufs)));
-    if (!txr || !rxr || !tx_bufs_ || !rx_bufs_)
-        return -XEN_ENOMEM;
-    auto* ts = static_cast<proto::SharedRing<netif_tx_request, netif_tx_response>*>(phys_to_virt(txr));
-    auto* rs = static_cast<proto::SharedRing<netif_rx_request, netif_rx_response>*>(phys_to_virt(rxr));
+    if (!txr || !rxr || !tx_bufs_ || !rx_bufs_) return -XEN_ENOMEM;
+    auto* ts =
+        static_cast<proto::SharedRing<netif_tx_request, netif_tx_response>*>(phys_to_virt(txr));
+    auto* rs =
+        static_cast<proto::SharedRing<netif_rx_request, netif_rx_response>*>(phys_to_virt(rxr));
     ts->init();
     rs->init();
     tx_.attach(ts, kPageSize);
@@ -79,13 +76,10 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     for (unsigned i = 0; i < kBufs; ++i) {
         tx_refs_[i] = xen::grant_access(be_, virt_to_pfn(tx_bufs_ + i * kPageSize), true);
         rx_refs_[i] = xen::grant_access(be_, virt_to_pfn(rx_bufs_ + i * kPageSize), false);
-        if (tx_refs_[i] < 0 || rx_refs_[i] < 0)
-            return -XEN_ENOSPC;
+        if (tx_refs_[i] < 0 || rx_refs_[i] < 0) return -XEN_ENOSPC;
     }
-    if (tx_ring_ref_ < 0 || rx_ring_ref_ < 0)
-        return -XEN_ENOSPC;
-    if (const int rc = xen::alloc_unbound(be_, &port_))
-        return rc;
+    if (tx_ring_ref_ < 0 || rx_ring_ref_ < 0) return -XEN_ENOSPC;
+    if (const int rc = xen::alloc_unbound(be_, &port_)) return rc;
     xen::bind_handler(port_, on_event, &ev_);
     for (unsigned i = 0; i < kBufs; ++i)
         post_rx(i);
@@ -94,8 +88,7 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     int rc;
     for (int attempt = 0;; ++attempt) {
         uint32_t tx;
-        if ((rc = xenbus::transaction_start(&tx)) != 0)
-            return rc;
+        if ((rc = xenbus::transaction_start(&tx)) != 0) return rc;
         char num[24];
         bare_snprintf(num, sizeof num, "%d", tx_ring_ref_);
         xs_write(dir_, "tx-ring-ref", num, tx);
@@ -108,17 +101,13 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
         bare_snprintf(num, sizeof num, "%d", int(XenbusStateInitialised));
         xs_write(dir_, "state", num, tx);
         rc = xenbus::transaction_end(tx, true);
-        if (rc != -XEN_EAGAIN || attempt == 8)
-            break;
+        if (rc != -XEN_EAGAIN || attempt == 8) break;
     }
-    if (rc)
-        return rc;
+    if (rc) return rc;
     st = xenbus::wait_for_state(path, XenbusStateConnected, XenbusStateClosed,
                                 deadline > now_ns() ? deadline - now_ns() : 1);
-    if (st < 0)
-        return st;
-    if (st != XenbusStateConnected)
-        return -XEN_ENOTCONN;
+    if (st < 0) return st;
+    if (st != XenbusStateConnected) return -XEN_ENOTCONN;
     return xenbus::switch_state(dir_, XenbusStateConnected);
 }
 
@@ -136,27 +125,22 @@ void Netfront::reap_tx() {
 }
 
 int Netfront::send(const void* frame, uint16_t len) {
-    if (len > kPageSize)
-        return -XEN_EINVAL;
+    if (len > kPageSize) return -XEN_EINVAL;
     const uint64_t deadline = now_ns() + 2000000000ull;
     for (;;) {
         reap_tx();
         for (unsigned i = 0; i < kBufs; ++i) {
-            if (tx_busy_[i])
-                continue;
+            if (tx_busy_[i]) continue;
             memcpy(tx_bufs_ + i * kPageSize, frame, len);
             tx_busy_[i] = true;
             netif_tx_request* r = tx_.next_request();
             *r = {static_cast<grant_ref_t>(tx_refs_[i]), 0, 0, static_cast<uint16_t>(i), len};
-            if (tx_.push_requests())
-                xen::notify(port_);
+            if (tx_.push_requests()) xen::notify(port_);
             ++sent;
             return 0;
         }
-        if (tx_.final_check_for_responses())
-            continue;
-        if (!ev_.wait_until(deadline) && !tx_.pending_responses())
-            return -XEN_ETIMEDOUT;
+        if (tx_.final_check_for_responses()) continue;
+        if (!ev_.wait_until(deadline) && !tx_.pending_responses()) return -XEN_ETIMEDOUT;
     }
 }
 
@@ -173,8 +157,7 @@ int Netfront::receive(void* buf, uint16_t max, uint64_t deadline) {
             int len = r.status;
             if (len >= 0 && (r.offset + uint32_t(len) > kPageSize || len > max))
                 len = NETIF_RSP_ERROR;
-            if (len >= 0)
-                memcpy(buf, rx_bufs_ + i * kPageSize + r.offset, uint32_t(len));
+            if (len >= 0) memcpy(buf, rx_bufs_ + i * kPageSize + r.offset, uint32_t(len));
             post_rx(i);
             rx_.push_requests();
             if (len < 0) {
@@ -184,10 +167,8 @@ int Netfront::receive(void* buf, uint16_t max, uint64_t deadline) {
             ++received;
             return len;
         }
-        if (rx_.final_check_for_responses())
-            continue;
-        if (!ev_.wait_until(deadline) && !rx_.pending_responses())
-            return -XEN_ETIMEDOUT;
+        if (rx_.final_check_for_responses()) continue;
+        if (!ev_.wait_until(deadline) && !rx_.pending_responses()) return -XEN_ETIMEDOUT;
     }
 }
 
@@ -196,8 +177,7 @@ int Netfront::raw_tx(netif_tx_request r, int16_t* status, uint64_t timeout_ns) {
     raw_id_ = r.id;
     raw_done_ = false;
     *tx_.next_request() = r;
-    if (tx_.push_requests())
-        xen::notify(port_);
+    if (tx_.push_requests()) xen::notify(port_);
     const uint64_t deadline = now_ns() + timeout_ns;
     for (;;) {
         reap_tx();
@@ -205,10 +185,8 @@ int Netfront::raw_tx(netif_tx_request r, int16_t* status, uint64_t timeout_ns) {
             *status = raw_status_;
             return 0;
         }
-        if (tx_.final_check_for_responses())
-            continue;
-        if (!ev_.wait_until(deadline) && !tx_.pending_responses())
-            return -XEN_ETIMEDOUT;
+        if (tx_.final_check_for_responses()) continue;
+        if (!ev_.wait_until(deadline) && !tx_.pending_responses()) return -XEN_ETIMEDOUT;
     }
 }
 

@@ -13,7 +13,7 @@
 using namespace minios;
 
 extern "C" int app_main(const BootInfo& info) {
-    if (!xenbus::wait_ready(5000000000ull)) {
+    if (!xenbus::wait_ready(20000000000ull)) {
         printf("blkback: no xenstore\n");
         return 1;
     }
@@ -29,7 +29,7 @@ extern "C" int app_main(const BootInfo& info) {
     for (;;) {
         sleep_ms(50);
         const drivers::BlkbackReport r = drivers::blkback_report();
-        served |= r.connected > 0;
+        served = r.connections > 0;
         if (served && r.connected == 0) {
             printf("blkback: all devices closed after %lu requests (%lu refused); done\n",
                    r.requests, r.errors);

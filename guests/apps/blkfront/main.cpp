@@ -99,14 +99,14 @@ bool bad_requests(drivers::Blkfront& f) {
 
 extern "C" int app_main(const BootInfo& info) {
     const uint64_t devid = args::get_uint(info.bootargs, "vbd", 51712);
-    if (!xenbus::wait_ready(5000000000ull)) {
+    if (!xenbus::wait_ready(20000000000ull)) {
         printf("blkfront: no xenstore\n");
         return 1;
     }
     char node[48];
     bare_snprintf(node, sizeof node, "device/vbd/%lu", devid);
     drivers::Blkfront f;
-    if (const int rc = f.connect(node, 10000000000ull)) {
+    if (const int rc = f.connect(node, 30000000000ull)) {
         printf("blkfront: vbd %lu: cannot connect: %d%s\n", devid, rc,
                rc == -XEN_ETIMEDOUT ? " (timeout)" : "");
         return 1;

@@ -100,12 +100,12 @@ extern "C" int app_main(const BootInfo& info) {
         printf("netfront: usage: role=a|b peer_mac=MAC [count=N] [bad]\n");
         return 1;
     }
-    if (!xenbus::wait_ready(5000000000ull)) {
+    if (!xenbus::wait_ready(20000000000ull)) {
         printf("netfront: no xenstore\n");
         return 1;
     }
     drivers::Netfront n;
-    if (const int rc = n.connect("device/vif/0", 10000000000ull)) {
+    if (const int rc = n.connect("device/vif/0", 30000000000ull)) {
         printf("netfront: cannot connect vif 0: %d%s\n", rc,
                rc == -XEN_ETIMEDOUT ? " (timeout)" : "");
         return 1;
@@ -122,7 +122,7 @@ extern "C" int app_main(const BootInfo& info) {
         for (uint32_t seq = 0; seq < count; ++seq) {
             const uint16_t len = build(out, peer, me, seq, 'a');
             bool answered = false;
-            for (int attempt = 0; attempt < 50 && !answered; ++attempt) {
+            for (int attempt = 0; attempt < 150 && !answered; ++attempt) {
                 if (attempt) ++resends;
                 n.send(out, len);
                 const uint64_t deadline = now_ns() + 200000000ull;
@@ -162,7 +162,7 @@ extern "C" int app_main(const BootInfo& info) {
     } else {
         uint32_t expect = 0;
         for (;;) {
-            const int r = n.receive(in, 4096, now_ns() + 10000000000ull);
+            const int r = n.receive(in, 4096, now_ns() + 30000000000ull);
             if (r < 0) {
                 printf("netfront: b: side a went quiet (timeout)\n");
                 ++failures;

@@ -1,6 +1,6 @@
 // Ping-pong between two domUs over an interdomain event channel.
 //
-//   role=ping peer=<domid> [count=N] [timeout_ms=T]
+//   role=ping peer=<domid> [count=N] [timeout_ms=T (5000)]
 //   role=pong peer=<domid>
 //
 // The ping side grants the pong side one page (sequence numbers, so spurious events are
@@ -179,13 +179,14 @@ extern "C" int app_main(const BootInfo& info) {
     args::get(info.bootargs, "role", role, sizeof role);
     const uint64_t peer = args::get_uint(info.bootargs, "peer", ~0ull);
     const uint64_t count = args::get_uint(info.bootargs, "count", 1000);
-    const uint64_t timeout_ns = args::get_uint(info.bootargs, "timeout_ms", 1000) * 1000000;
+    const uint64_t timeout_ns = args::get_uint(info.bootargs, "timeout_ms", 5000) * 1000000;
     if (!info.xen || peer >= DOMID_FIRST_RESERVED ||
         (strcmp(role, "ping") != 0 && strcmp(role, "pong") != 0)) {
-        printf("pingpong: usage: role=ping|pong peer=DOMID [count=N] [timeout_ms=T] (on Xen)\n");
+        printf("pingpong: usage: role=ping|pong peer=DOMID [count=N] [timeout_ms=T (5000)] (on "
+               "Xen)\n");
         return 1;
     }
-    if (!xenbus::wait_ready(5000000000ull)) {
+    if (!xenbus::wait_ready(20000000000ull)) {
         printf("pingpong: no xenstore\n");
         return 1;
     }

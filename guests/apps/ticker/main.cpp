@@ -12,7 +12,7 @@ using namespace minios;
 extern "C" int app_main(const BootInfo& info) {
     const uint64_t interval = args::get_uint(info.bootargs, "interval_ms", 20);
     const uint64_t max = args::get_uint(info.bootargs, "max", 1000);
-    if (!xenbus::wait_ready(5000000000ull)) {
+    if (!xenbus::wait_ready(20000000000ull)) {
         printf("ticker: no xenstore\n");
         return 1;
     }

@@ -178,7 +178,7 @@ extern "C" int app_main(const BootInfo& info) {
     // Grants name domains by id; dom0 is 0, a domU learns its id from xenstore.
     uint64_t self = 0;
     bool know_self = info.dom0;
-    const bool store = xenbus::wait_ready(2000000000);
+    const bool store = xenbus::wait_ready(20000000000ull);
     if (!know_self && store) know_self = xenbus::read_uint("domid", &self) == 0;
     if (know_self) {
         report("grant-copy", test_grant_copy(static_cast<domid_t>(self)));

@@ -20,7 +20,7 @@ bool have_store = false;
 bool threads_started = false;
 Event rx_event;
 Event watch_event;
-uint64_t timeout_ns = 5000000000ull;
+uint64_t timeout_ns = 20000000000ull;
 
 struct Pending {
     uint32_t req_id;

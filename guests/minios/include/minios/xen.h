@@ -109,6 +109,6 @@ int unwatch(const char* path, WatchFn fn, void* arg);
 int wait_for_state(const char* path, int min, int max, uint64_t timeout_ns);
 int switch_state(const char* dir, XenbusState state); // writes dir/state
 
-void set_timeout(uint64_t ns); // per request (default 5 s)
+void set_timeout(uint64_t ns); // per request (default 20 s)
 
 } // namespace minios::xenbus
