@@ -59,7 +59,8 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
         if ((rc = xenbus::transaction_start(&tx)) != 0) return rc;
         char num[24];
         bare_snprintf(num, sizeof num, "%ld", published);
-        xs_write(dir_, "ring-ref", num, tx);
+        if (ring_ref_override != kOmitRingRef)
+            xs_write(dir_, "ring-ref", num, tx);
         bare_snprintf(num, sizeof num, "%u", port_);
         xs_write(dir_, "event-channel", num, tx);
         xs_write(dir_, "protocol", XEN_IO_PROTO_ABI_ARM, tx);

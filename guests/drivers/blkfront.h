@@ -14,8 +14,10 @@ class Blkfront {
 public:
     static constexpr unsigned kDataPages = BLKIF_MAX_SEGMENTS_PER_REQUEST;
 
+    static constexpr int64_t kOmitRingRef = -2;
     // node: our device directory, e.g. "device/vbd/51712". ring_ref_override, when not
-    // negative, is published instead of the real ring grant (to test a backend's checks).
+    // negative, is published instead of the real ring grant, and kOmitRingRef publishes
+    // none (to test a backend's checks).
     int connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_override = -1);
     int disconnect(uint64_t timeout_ns);
 

@@ -1,9 +1,10 @@
 // The block frontend's check: connect to our vbd, checksum the whole disk as the backend
 // hands it to us, write a pattern over all of it, read it back and compare, checksum again.
 // Optionally ("bad") send requests a backend must refuse and check it keeps serving, and
-// ("badring=DEVID") offer a second device a ring reference we never granted.
+// ("badring=DEVID") offer a second device a ring reference we never granted, and
+// ("noring=DEVID") a third none at all.
 //
-//   vbd=DEVID [bad] [badring=DEVID]
+//   vbd=DEVID [bad] [badring=DEVID] [noring=DEVID]
 #include "../../drivers/blkfront.h"
 
 #include <minios/args.h>
@@ -164,6 +165,18 @@ extern "C" int app_main(const BootInfo& info) {
         const bool alive = f.read(1, buf, 1) == 0 && buf[0] == pattern_byte(1, 0);
         printf("blkfront: vbd %lu %s\n", devid, alive ? "still works" : "BROKEN FAILED");
         failures += !alive;
+    }
+    const uint64_t noring_dev = args::get_uint(info.bootargs, "noring", 0);
+    if (noring_dev) {
+        char node3[48];
+        bare_snprintf(node3, sizeof node3, "device/vbd/%lu", noring_dev);
+        drivers::Blkfront h;
+        const int rc = h.connect(node3, 3000000000ull, drivers::Blkfront::kOmitRingRef);
+        printf("blkfront: vbd %lu without a ring-ref: %s\n", noring_dev,
+               rc == -XEN_ENOTCONN ? "refused by the backend"
+               : rc == 0          ? "ACCEPTED FAILED"
+                                  : "no answer (timeout)");
+        failures += rc != -XEN_ENOTCONN;
     }
     f.disconnect(2000000000ull);
     printf("blkfront: %lu requests, %s\n", f.requests, failures ? "FAILED" : "done");
