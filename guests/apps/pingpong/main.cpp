@@ -160,8 +160,10 @@ int pong(domid_t peer, uint64_t timeout_ns) {
             ++answered;
             continue;
         }
-        if (!wake.wait_until(now_ns() + 10 * timeout_ns)) {
-            printf("pingpong: pong: domain %u went quiet (timeout)\n", peer);
+        const uint64_t t0 = now_ns();
+        if (!wake.wait_until(t0 + 10 * timeout_ns)) {
+            printf("pingpong: pong: domain %u went quiet after %lu ms (timeout)\n", peer,
+                   (now_ns() - t0) / 1000000);
             rc = 1;
             break;
         }
