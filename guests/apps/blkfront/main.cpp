@@ -126,6 +126,7 @@ extern "C" int app_main(const BootInfo& info) {
            same ? "the image as built" : "NOT the image as built");
     failures += !same;
     // The pattern over the whole disk, then read back.
+    const uint64_t t_write = now_ns();
     for (uint64_t s = 0; s < f.sectors(); s += kChunk) {
         const uint64_t n = f.sectors() - s < kChunk ? f.sectors() - s : kChunk;
         for (uint64_t k = 0; k < n; ++k)
@@ -136,10 +137,15 @@ extern "C" int app_main(const BootInfo& info) {
             return 1;
         }
     }
+    const uint64_t t_read = now_ns();
     if (checksum(f, buf, &sum, &same, pattern_byte) != 0) {
         printf("blkfront: reading back FAILED\n");
         return 1;
     }
+    const uint64_t t_done = now_ns();
+    const uint64_t kib = f.sectors() / 2;
+    printf("blkfront: wrote %lu KiB in %lu us, read and checked it in %lu us\n", kib,
+           (t_read - t_write) / 1000, (t_done - t_read) / 1000);
     printf("blkfront: wrote and read back %lu sectors: %s\n", f.sectors(),
            same ? "all match" : "MISMATCH FAILED");
     printf("blkfront: disk checksum after: %016lx\n", sum);
@@ -174,8 +180,8 @@ extern "C" int app_main(const BootInfo& info) {
         const int rc = h.connect(node3, 3000000000ull, drivers::Blkfront::kOmitRingRef);
         printf("blkfront: vbd %lu without a ring-ref: %s\n", noring_dev,
                rc == -XEN_ENOTCONN ? "refused by the backend"
-               : rc == 0          ? "ACCEPTED FAILED"
-                                  : "no answer (timeout)");
+               : rc == 0           ? "ACCEPTED FAILED"
+                                   : "no answer (timeout)");
         failures += rc != -XEN_ENOTCONN;
     }
     f.disconnect(2000000000ull);
