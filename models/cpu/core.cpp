@@ -19,7 +19,7 @@ Core::Core(sc_module_name name, const CoreConfig& cfg, CodeCache& code, const Co
     sr_[static_cast<unsigned>(SysReg::MPIDR_EL1)] = cfg.mpidr;
     sr_[static_cast<unsigned>(SysReg::VMPIDR_EL2)] = cfg.mpidr;
     powered_ = cfg.start_powered_on;
-    code_.on_new_code_page([this](uint64_t) { flush_fast_tlb_writes(); });
+    code_.on_new_code_page([this](uint64_t pa_page) { drop_fast_writes(pa_page); });
     SC_THREAD(thread);
 }
 

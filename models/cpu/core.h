@@ -197,6 +197,9 @@ public:
     // EL changes of the regime's controls).
     void flush_fast_tlb();
     void flush_fast_tlb_writes();
+    // Drops the writable fast-TLB entries that map physical page `pa_page` (it became code
+    // or holds an exclusive reservation: its stores must take the slow path).
+    void drop_fast_writes(uint64_t pa_page);
     void invalidate_fetch() { fetch_va_ = 1; }
     void request_attention() { attention_ = true; }
 

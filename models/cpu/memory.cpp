@@ -32,6 +32,21 @@ void Core::flush_fast_tlb_writes() {
             e.tag_w = 1;
 }
 
+void Core::drop_fast_writes(uint64_t pa_page) {
+    // An entry maps its page to host memory as va + addend; compare host addresses, which
+    // identify the physical page (RAM is one DMI region per window).
+    const uint8_t* host = dmi_host(pa_page, false);
+    if (!host) {
+        flush_fast_tlb_writes();
+        return;
+    }
+    const uintptr_t h = reinterpret_cast<uintptr_t>(host);
+    for (auto& idx : ftlb_)
+        for (FastTlbEntry& e : idx)
+            if (e.tag_w != 1 && e.tag_w + e.addend == h)
+                e.tag_w = 1;
+}
+
 void Core::fill_fast_tlb(uint64_t va, const Translation& t, unsigned idx) {
     if (!t.cacheable_4k)
         return;

@@ -343,3 +343,18 @@ TEST(LoadStore, ExceptionReturnClearsTheReservation) {
     h.run(A64("ldxr x0, [x1]; eret; stxr w2, x0, [x1]"));
     EXPECT_EQ(h.x(2), 1u);
 }
+
+// Stores to a page that holds decoded instructions take the slow path and reset the decoded
+// slots under them, also when the page had a writable fast-TLB entry before it became code.
+TEST(LoadStore, SelfModifyingCodeIsSeen) {
+    CoreHarness h;
+    h.mmu_el2_identity();
+    h.x(1) = 0xd28000e0; // mov x0, #7
+    h.x(2) = D;
+    h.run(A64("str w1, [x2, #64]")); // a fast writable mapping of D's page now exists
+    // The loop runs the instruction at D + 4 (mov x0, #1), overwrites it, runs it again.
+    h.x(2) = D + 4;
+    h.run_on(h.core, A64("mov x3, #2; 1: mov x0, #1; str w1, [x2]; subs x3, x3, #1; b.ne 1b"),
+             D);
+    EXPECT_EQ(h.x(0), 7u);
+}
