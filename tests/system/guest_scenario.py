@@ -78,8 +78,10 @@ def main():
     if args.on == "armsim":
         cmd = [args.armsim, "--config", cfg]
     elif args.on == "qemu":
+        # Each attempt is bounded well inside the test's own timeout, so a hung run is a
+        # failed attempt, not a killed test.
         cmd = [sys.executable, os.path.join(REPO, "tools", "run-on-qemu"), "--armsim",
-               args.armsim, "--qemu", args.qemu, cfg]
+               args.armsim, "--qemu", args.qemu, "--timeout", str(int(args.timeout / 2.5)), cfg]
     else:
         cmd = [sys.executable, os.path.join(HERE, "xen_oracle.py"), "--armsim", args.armsim,
                "--xen", args.xen, "--qemu", args.qemu, "--images", args.images, cfg]
