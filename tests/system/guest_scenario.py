@@ -61,6 +61,8 @@ def main():
     ap.add_argument("--images", required=True)
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--on", choices=["armsim", "qemu", "xen-oracle"], default="armsim")
+    ap.add_argument("--determinism", type=int, metavar="SEED",
+                    help="armsim: run twice with this seed and require the same run digest")
     ap.add_argument("--xen", help="upstream Xen image for --on xen-oracle")
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("name")
@@ -75,6 +77,24 @@ def main():
                      else ""))
             sys.exit(SKIP)
     env = dict(os.environ, ARMSIM_IMAGES=args.images)
+    if args.determinism is not None:
+        digests = []
+        for _ in range(2):
+            p = subprocess.run([args.armsim, "--config", cfg, "--seed", str(args.determinism)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=args.timeout, env=env)
+            err = p.stderr.decode(errors="replace")
+            m = re.search(r"^armsim: digest: .*run=([0-9a-f]{16})$", err, re.M)
+            if p.returncode != 0 or not m:
+                print(f"FAIL: {args.name} with seed {args.determinism}: exit {p.returncode}")
+                sys.stdout.write(err[-3000:])
+                sys.exit(1)
+            digests.append(m.group(0))
+        if digests[0] != digests[1]:
+            print(f"FAIL: {args.name}: the same seed gave two runs:\n  {digests[0]}\n  {digests[1]}")
+            sys.exit(1)
+        print(f"ok: {args.name} twice with seed {args.determinism}: {digests[0]}")
+        sys.exit(0)
     if args.on == "armsim":
         cmd = [args.armsim, "--config", cfg]
     elif args.on == "qemu":
