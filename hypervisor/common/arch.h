@@ -42,8 +42,9 @@ bool gva_to_ipa(Gva va, bool write, Ipa* out);
 // vCPU and domain architecture state (arm64: vcpu.cpp, vgic, vtimer).
 void vcpu_init(Vcpu* v);
 void vcpu_reset(Vcpu* v, uint64_t entry, uint64_t x0);
-// Saves `prev` (unless idle) and loads `next` (unless idle) on this pCPU.
-void context_switch(Vcpu* prev, Vcpu* next);
+// Saves a (non-idle) vCPU's registers from this pCPU to memory / loads them onto it.
+void vcpu_save(Vcpu* v);
+void vcpu_restore(Vcpu* v);
 bool domain_init(Domain* d, unsigned nr_spis);
 void domain_destroy(Domain* d);
 // Whether the vCPU has something to wake up for (a pending virtual interrupt, an expired

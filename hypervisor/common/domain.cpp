@@ -312,7 +312,7 @@ void do_deferred() {
                 Domain* c = g_dying[i];
                 bool busy = false;
                 for (unsigned k = 0; k < c->nr_vcpus; ++k)
-                    busy |= __atomic_load_n(&c->vcpus[k].sched.running, __ATOMIC_ACQUIRE);
+                    busy |= sched::context_live(&c->vcpus[k]);
                 if (!busy) {
                     d = c;
                     g_dying[i] = g_dying[--g_nr_dying];

@@ -50,7 +50,7 @@ void fill_info(Domain* d, xen_domctl_getdomaininfo& info) {
 Status set_vcpu_context(Vcpu* caller, Domain* d, const xen_domctl_vcpucontext& vc) {
     if (vc.vcpu >= d->nr_vcpus) return -XEN_EINVAL;
     Vcpu* t = &d->vcpus[vc.vcpu];
-    if (t->sched.running || !(t->pause_flags & kVpfDown))
+    if (sched::context_live(t) || !(t->pause_flags & kVpfDown))
         return -XEN_EBUSY; // only a vCPU that is not running may be given a new context
     vcpu_guest_context_t ctx;
     if (copy_from_guest(caller, &ctx, vc.ctxt, sizeof ctx)) return -XEN_EFAULT;
@@ -75,7 +75,7 @@ Status set_vcpu_context(Vcpu* caller, Domain* d, const xen_domctl_vcpucontext& v
 Status get_vcpu_context(Vcpu* caller, Domain* d, const xen_domctl_vcpucontext& vc) {
     if (vc.vcpu >= d->nr_vcpus) return -XEN_EINVAL;
     Vcpu* t = &d->vcpus[vc.vcpu];
-    if (t->sched.running) return -XEN_EBUSY; // pause the domain first
+    if (sched::context_live(t)) return -XEN_EBUSY; // pause the domain first
     vcpu_guest_context_t ctx = {};
     ctx.flags = (t->pause_flags & kVpfDown) ? 0 : VGCF_online;
     for (unsigned i = 0; i < 31; ++i)

@@ -82,6 +82,14 @@ inline bool test_bit(const uint64_t* words, unsigned bit) {
 
 // A ticket lock: fair, so no pCPU starves another (isolation includes the hypervisor's own
 // locks). Interrupts are always masked at EL2, so no irqsave variants are needed.
+inline void cpu_relax() {
+#if defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#else
+    asm volatile("" ::: "memory");
+#endif
+}
+
 class SpinLock {
 public:
     void lock();

@@ -44,7 +44,17 @@ void context_switch(Pcpu& p, Vcpu* prev, Vcpu* next) {
                             : (prev->pause_flags & kVpfDown ? RUNSTATE_offline : RUNSTATE_blocked),
                         now_ns);
     update_runstate(next, RUNSTATE_running, now_ns);
-    arch::context_switch(prev, next);
+    if (!prev->is_idle) {
+        arch::vcpu_save(prev);
+        __atomic_store_n(&prev->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
+    }
+    if (!next->is_idle) {
+        // Stolen or woken elsewhere just after being descheduled: wait for its old pCPU to
+        // save it (a few hundred instructions away, holding no lock).
+        sched::wait_context_saved(next);
+        next->sched.ctx_cpu = static_cast<int>(p.id);
+        arch::vcpu_restore(next);
+    }
     p.current = next;
     ++p.switches;
     if (!prev->is_idle) {
@@ -67,6 +77,38 @@ void do_softirqs() {
             Vcpu* prev = p.current;
             Vcpu* next = sched::schedule(p.id);
             if (next != prev) context_switch(p, prev, next);
+        }
+    }
+}
+
+void debug_dump() {
+    for (unsigned c = 0; c < g_nr_pcpus; ++c) {
+        Pcpu& p = pcpu(c);
+        const Vcpu* cur = p.current;
+        log("pCPU %u: current %s d%u v%u, runq %u, softirqs %#x, traps %lu irqs %lu switches %lu",
+            c, cur->is_idle ? "idle" : "vcpu", cur->is_idle ? 0 : cur->domain->id, cur->id,
+            sched::runq_length(c), p.softirqs, p.traps, p.irqs, p.switches);
+    }
+    for (uint16_t id = 0;;) {
+        Domain* d = domain::first_from(id);
+        if (!d) break;
+        id = static_cast<uint16_t>(d->id + 1);
+        for (unsigned i = 0; i < d->nr_vcpus; ++i) {
+            const Vcpu& v = d->vcpus[i];
+            log("d%uv%u: last trap %lu at %#lx, saved VMCR %#x APR %#x", d->id, i,
+                v.arch.last_trap_kind, v.arch.last_trap_pc, v.arch.gich_vmcr, v.arch.gich_apr);
+            log("d%uv%u: flags %#x prio %d credit %ld %s%s on %u; vtimer ctl %#lx cval %#lx; "
+                "upcall %u; migrations %u",
+                d->id, i, v.pause_flags, static_cast<int>(v.sched.prio), v.sched.credit,
+                v.sched.running ? "running" : "", v.sched.queued ? "queued" : "", v.sched.processor,
+                v.arch.vtimer.ctl, v.arch.vtimer.cval, v.vinfo ? v.vinfo->evtchn_upcall_pending : 0,
+                v.sched.migrations);
+            ListNode* head = const_cast<ListNode*>(&v.vgic.ap_list);
+            for (ListNode* n = head->next; n != head; n = n->next) {
+                const VIrq* irq = HYP_CONTAINER_OF(n, VIrq, ap_node);
+                log("  irq %u: pending %d active %d enabled %d hw %d phys_active %d", irq->intid,
+                    irq->pending(), irq->active, irq->enabled, irq->hw, irq->phys_active);
+            }
         }
     }
 }

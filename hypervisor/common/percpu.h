@@ -39,5 +39,7 @@ inline bool softirq_pending(unsigned cpu) {
 // Runs pending softirqs of this pCPU (timers, deferred domain work, scheduling with the
 // resulting context switch).
 void do_softirqs();
+// Logs the state of every pCPU and vCPU (debugging hangs: debug_dump_ms=).
+void debug_dump();
 
 } // namespace hyp

@@ -72,6 +72,17 @@ unsigned pick_cpu(Vcpu* v) {
     return own;
 }
 
+// Wakes an idle pCPU (not `except`) that may run `v`: it will steal it from `except`'s queue
+// (Xen's credit1 "tickles" idlers the same way). Without this, vCPUs preempted at the end
+// of their slice queue up behind each other while other pCPUs sleep.
+void tickle_idler(Vcpu* v, unsigned except) {
+    for (unsigned c = 0; c < g_nr; ++c)
+        if (c != except && pcpu(c).online && allowed(v, c) && g_curr[c]->is_idle) {
+            raise_softirq(c, kSoftirqSchedule);
+            return;
+        }
+}
+
 // Asks `cpu` to reschedule when `v` should preempt what it runs.
 void tickle(unsigned cpu, Vcpu* v) {
     if (prio_of(v) < prio_of(g_curr[cpu])) raise_softirq(cpu, kSoftirqSchedule);
@@ -227,6 +238,7 @@ Vcpu* schedule(unsigned cpu) {
     }
     (void)prev_continues;
     g_curr[cpu] = next;
+    if (Vcpu* waiting = head(cpu)) tickle_idler(waiting, cpu);
     return next;
 }
 
@@ -282,6 +294,16 @@ void account() {
 
 void slice_expired(unsigned cpu) {
     raise_softirq(cpu, kSoftirqSchedule);
+}
+
+bool context_live(const Vcpu* v) {
+    return __atomic_load_n(&v->sched.running, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&v->sched.ctx_cpu, __ATOMIC_ACQUIRE) != -1;
+}
+
+void wait_context_saved(const Vcpu* v) {
+    while (__atomic_load_n(&v->sched.ctx_cpu, __ATOMIC_ACQUIRE) != -1)
+        cpu_relax();
 }
 
 unsigned runq_length(unsigned cpu) {

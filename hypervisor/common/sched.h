@@ -23,6 +23,10 @@ struct SchedUnit {
     int64_t credit = 0;     // in counter ticks of run time
     Prio prio = Prio::Under;
     bool running = false;
+    // The pCPU whose registers hold its context, -1 once saved to memory. It outlives
+    // `running`: a vCPU descheduled on one pCPU may be picked by another before the first
+    // has saved it, and must not be loaded there until then.
+    int ctx_cpu = -1;
     bool queued = false;
     uint64_t started = 0;    // counter value when it started running
     uint64_t cpu_ticks = 0;  // total run time
@@ -59,6 +63,12 @@ Vcpu* schedule(unsigned cpu);
 void slice_expired(unsigned cpu);
 // Credit accounting (run by pCPU 0 every period).
 void account();
+
+// Whether `v`'s registers are (still) on some pCPU rather than in memory.
+bool context_live(const Vcpu* v);
+// Waits until a vCPU that no longer runs has been saved by its last pCPU (who is on its
+// way to do so, holding no lock): then its context in memory may be rewritten.
+void wait_context_saved(const Vcpu* v);
 
 // Introspection for tests and the console.
 unsigned runq_length(unsigned cpu);

@@ -25,6 +25,12 @@ void* bump_alloc(uint64_t bytes, void*) {
 
 volatile bool g_go = false;
 
+// debug_dump_ms=N: one dump of every vCPU's state N ms after boot (for hangs).
+Timer g_dump_timer;
+void dump_fn(void*) {
+    debug_dump();
+}
+
 uint64_t param_u64(const char* cmdline, const char* key, uint64_t def, bool size = false) {
     char v[32];
     uint64_t x;
@@ -169,6 +175,10 @@ void hyp_main(const FdtReader&, const BootInfo& info, uint64_t image_start, uint
     }
     unpause_all();
     sched::start_accounting();
+    if (const uint64_t ms = param_u64(info.cmdline, "debug_dump_ms", 0)) {
+        timer_init(&g_dump_timer, dump_fn, nullptr);
+        timer_set(&g_dump_timer, arch::now() + ms * arch::counter_hz() / 1000, 0);
+    }
     __atomic_store_n(&g_go, true, __ATOMIC_RELEASE);
     arch::start_idle();
 }

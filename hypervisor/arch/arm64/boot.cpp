@@ -176,6 +176,7 @@ void init_primary(const BootInfo& info) {
 
 void init_secondary(unsigned cpu) {
     init_cpu_common(cpu);
+    vgic::cpu_init();
 }
 
 unsigned host_nr_spis() {

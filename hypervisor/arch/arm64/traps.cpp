@@ -332,6 +332,8 @@ extern "C" GuestRegs* guest_trap(GuestRegs* f, uint64_t kind) {
     Pcpu& p = this_pcpu();
     Vcpu* v = p.current;
     ++p.traps;
+    v->arch.last_trap_pc = f->pc;
+    v->arch.last_trap_kind = kind;
     vgic::fold(v);
     switch (kind) {
     case TRAP_SYNC:

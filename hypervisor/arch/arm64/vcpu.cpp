@@ -126,10 +126,12 @@ void vcpu_reset(Vcpu* v, uint64_t entry, uint64_t x0) {
     v->arch.gich_apr = 0;
 }
 
-void context_switch(Vcpu* prev, Vcpu* next) {
-    Pcpu& p = this_pcpu();
-    if (!prev->is_idle) save(prev, p);
-    if (!next->is_idle) restore(next, p);
+void vcpu_save(Vcpu* v) {
+    save(v, this_pcpu());
+}
+
+void vcpu_restore(Vcpu* v) {
+    restore(v, this_pcpu());
 }
 
 void vcpu_descheduled(Vcpu* v) {

@@ -51,6 +51,7 @@ struct VcpuArch {
     uint64_t vmpidr = 0;
     uint32_t gich_vmcr = 0, gich_apr = 0;
     Timer vtimer_wake; // wakes the vCPU when its virtual timer fires while descheduled
+    uint64_t last_trap_pc = 0, last_trap_kind = 0; // for debug_dump
 };
 
 } // namespace hyp

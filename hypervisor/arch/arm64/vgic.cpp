@@ -19,6 +19,18 @@ namespace {
 
 volatile GichRegs* g_gich = nullptr;
 unsigned g_nr_lrs = 4;
+// What each pCPU's list registers hold (GICH is banked per CPU). Exits leave valid LRs
+// alone and entries write only the LRs that change: rewriting a pending LR withdraws the
+// virtual IRQ and signals it afresh, and a guest that traps (WFI) faster than that
+// signalling latency would otherwise never see it.
+uint32_t g_shadow[kMaxPcpus][kMaxLrs];
+
+void write_lr(unsigned i, uint32_t value) {
+    uint32_t& cur = g_shadow[this_pcpu().id][i];
+    if (cur == value) return;
+    g_gich->lr[i] = value;
+    cur = value;
+}
 
 constexpr uint32_t kLrPending = 1u << 28, kLrActive = 2u << 28, kLrHw = 1u << 31, kLrEoi = 1u << 19;
 
@@ -411,6 +423,17 @@ void send_sgi_locked(Vcpu* from, unsigned filter, uint8_t list, unsigned sgi) {
 void set_gich(volatile GichRegs* gich, unsigned nr_lrs) {
     g_gich = gich;
     g_nr_lrs = nr_lrs > kMaxLrs ? kMaxLrs : nr_lrs;
+    for (auto& cpu : g_shadow)
+        for (auto& lr : cpu)
+            lr = 0;
+    cpu_init();
+}
+
+void cpu_init() {
+    for (unsigned i = 0; i < g_nr_lrs; ++i) {
+        g_gich->lr[i] = 0;
+        g_shadow[this_pcpu().id][i] = 0;
+    }
 }
 
 unsigned nr_lrs() {
@@ -546,11 +569,13 @@ void fold(Vcpu* v) {
     VgicCpu& c = v->vgic;
     LockGuard g(dist(v).lock);
     for (unsigned i = 0; i < c.lrs_used; ++i) {
-        const uint32_t lr = g_gich->lr[i];
-        g_gich->lr[i] = 0;
         VIrq* irq = c.lr_irq[i];
-        c.lr_irq[i] = nullptr;
         if (!irq) continue;
+        const uint32_t lr = g_gich->lr[i];
+        g_shadow[this_pcpu().id][i] = lr;
+        // An invalid LR is cleared (its EOI maintenance request with it); a valid one stays
+        // and flush rewrites it only if its contents change.
+        if (!(lr & (kLrPending | kLrActive))) write_lr(i, 0);
         const bool pending = lr & kLrPending, active = lr & kLrActive;
         if (irq->clear_active_req)
             irq->active = false;
@@ -568,7 +593,6 @@ void fold(Vcpu* v) {
             irq->phys_active = false; // the guest's EOI deactivated the physical interrupt
         irq->clear_pending_req = irq->clear_active_req = false;
     }
-    c.lrs_used = 0;
     if (c.uie) {
         g_gich->hcr = 1;
         c.uie = false;
@@ -609,8 +633,30 @@ void flush(Vcpu* v) {
             chosen[k] = chosen[k - 1];
         chosen[pos] = irq;
     }
-    for (unsigned i = 0; i < n; ++i) {
-        VIrq* irq = chosen[i];
+    // Slots: an interrupt keeps the LR it had, the others take free ones.
+    VIrq* slot[kMaxLrs] = {};
+    bool placed[kMaxLrs] = {};
+    for (unsigned i = 0; i < c.lrs_used; ++i)
+        for (unsigned k = 0; k < n; ++k)
+            if (c.lr_irq[i] == chosen[k] && !placed[k]) {
+                slot[i] = chosen[k];
+                placed[k] = true;
+            }
+    for (unsigned k = 0, i = 0; k < n; ++k) {
+        if (placed[k]) continue;
+        while (slot[i])
+            ++i;
+        slot[i] = chosen[k];
+    }
+    unsigned used = 0;
+    for (unsigned i = 0; i < g_nr_lrs; ++i) {
+        VIrq* irq = slot[i];
+        c.lr_irq[i] = irq;
+        if (!irq) {
+            write_lr(i, 0);
+            continue;
+        }
+        used = i + 1;
         uint32_t lr = irq->intid | (static_cast<uint32_t>(irq->priority >> 3) << 23);
         const bool want_pending = irq->pending() && irq->enabled && d.enabled;
         if (irq->is_sgi()) {
@@ -644,10 +690,9 @@ void flush(Vcpu* v) {
             else if (!irq->edge && irq->level_fn)
                 lr |= kLrEoi; // resample the level when the guest EOIs
         }
-        g_gich->lr[i] = lr;
-        c.lr_irq[i] = irq;
+        write_lr(i, lr);
     }
-    c.lrs_used = n;
+    c.lrs_used = used;
     // More than fits: the underflow maintenance interrupt brings us back to refill.
     c.uie = eligible > n;
     g_gich->hcr = c.uie ? 3u : 1u;

@@ -86,6 +86,7 @@ static_assert(offsetof(GichRegs, hcr) == 0x00 && offsetof(GichRegs, misr) == 0x1
 namespace vgic {
 
 void set_gich(volatile GichRegs* gich, unsigned nr_lrs);
+void cpu_init(); // this pCPU's list registers: empty
 unsigned nr_lrs();
 
 bool domain_init(Domain* d, unsigned nr_spis);

@@ -57,11 +57,15 @@ void vpsci_handle(Vcpu* v, GuestRegs* r) {
     case kCpuOn:
     case kCpuOn32: {
         Vcpu* t = vcpu_by_mpidr(d, arg(1));
+        LockGuard g(d->lock); // one CPU_ON at a time wins
         if (!t) {
             ret = kInvalidParameters;
         } else if (!(__atomic_load_n(&t->pause_flags, __ATOMIC_ACQUIRE) & kVpfDown)) {
             ret = kAlreadyOn;
         } else {
+            // Just powered off: its old pCPU may not have saved it yet, and that save must
+            // not land on top of the new context.
+            sched::wait_context_saved(t);
             domain::vcpu_reset(t, arg(2), arg(3));
             domain::vcpu_up(t);
             ret = kSuccess;

@@ -54,26 +54,29 @@ void xt::main() {
     events_init();
     set_port_handler(on_port);
     evtchn_bind_virq_t bv = {VIRQ_DOM_EXC, 0, 0};
-    check(evtchn_op(EVTCHNOP_bind_virq, &bv) == 0, "dl.dom0.bind_dom_exc");
+    const int64_t rb = evtchn_op(EVTCHNOP_bind_virq, &bv);
+    check(rb == 0, "dl.dom0.bind_dom_exc", "%ld", rb);
     unmask(bv.port);
     irq_enable();
     xen_domctl_getdomaininfo i1, i2;
     check(info(1, i1) && info(2, i2), "dl.dom0.domus_exist");
     check(i1.nr_online_vcpus >= 1 && i1.max_vcpu_id == 3 && i2.max_vcpu_id == 2,
           "dl.dom0.domu_vcpus", "domU1 %u, domU2 %u", i1.max_vcpu_id + 1, i2.max_vcpu_id + 1);
-    // Reboot domU2 once, when it has started its tests.
+    // domU2 waits for a go: reboot its first incarnation instead, let the second one run.
     constexpr uint64_t kMapAt = GUEST_MAGIC_BASE + 0x50000;
-    grant_handle_t h;
-    const uint64_t t0 = counter();
-    DlPage* p = nullptr;
-    while (!p && counter() - t0 < 5 * counter_hz()) {
-        p = map_store(2, kMapAt, &h);
-        if (p && p->magic != kDlMagic) {
-            unmap(kMapAt, h);
-            p = nullptr;
+    auto wait_magic = [&](grant_handle_t* h) -> DlPage* {
+        const uint64_t t0 = counter();
+        while (counter() - t0 < 20 * counter_hz()) {
+            if (DlPage* p = map_store(2, kMapAt, h)) {
+                if (p->magic == kDlMagic) return p;
+                unmap(kMapAt, *h);
+            }
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
         }
-        if (!p) hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
-    }
+        return nullptr;
+    };
+    grant_handle_t h;
+    DlPage* p = wait_magic(&h);
     check(p != nullptr, "dl.dom0.domu2_started");
     if (p) {
         unmap(kMapAt, h);
@@ -81,6 +84,19 @@ void xt::main() {
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown,
                         reinterpret_cast<uint64_t>(&rs)) == 0,
               "dl.dom0.reboot_domu2");
+        // The new incarnation: same domid, running again (not shut down, not dying).
+        const uint64_t t0 = counter();
+        xen_domctl_getdomaininfo i;
+        while (!(info(2, i) && !(i.flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying))) &&
+               counter() - t0 < 20 * counter_hz())
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+        p = wait_magic(&h);
+        check(p != nullptr, "dl.dom0.domu2_rebooted");
+        if (p) {
+            p->go = 1;
+            dsb();
+            unmap(kMapAt, h);
+        }
     }
     // Both finish with poweroff (domU2 in its second life).
     unsigned r1 = 99, r2 = 99;

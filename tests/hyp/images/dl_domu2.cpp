@@ -24,11 +24,15 @@ void xt::main() {
     printf("domU2: %u vCPUs\n", nr_cpus());
     xen_hvm_param_t p = {DOMID_SELF, 0, HVM_PARAM_STORE_PFN, 0};
     hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, reinterpret_cast<uint64_t>(&p));
-    reinterpret_cast<DlPage*>(p.value << 12)->magic = kDlMagic;
+    auto* page = reinterpret_cast<DlPage*>(p.value << 12);
+    page->magic = kDlMagic;
     dsb();
+    printf("domU2: waiting for dom0\n");
+    while (!page->go)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     cpu_on(2, hog);
     suites::vtimer(2);
-    const uint64_t end = counter() + counter_hz();
+    const uint64_t end = counter() + 10 * counter_hz(); // QEMU on a busy host
     while (!g_hog_done && counter() < end)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     check(g_hog_done, "dl.domu2.hog_finished");

@@ -18,7 +18,7 @@ void secondary(unsigned cpu) {
 }
 
 bool wait_off(uint64_t mpidr) {
-    const uint64_t end = counter() + counter_hz();
+    const uint64_t end = counter() + 10 * counter_hz(); // QEMU on a busy host
     while (counter() < end) {
         if (psci(kAffinityInfo, mpidr, 0) == 1) return true;
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
@@ -42,14 +42,14 @@ void suites::psci() {
     check(wait_off(1), "psci.affinity_off_before", "affinity %ld", xt::psci(kAffinityInfo, 1, 0));
     g_entered = 0;
     check(cpu_on(1, secondary) == 0, "psci.cpu_on");
-    const uint64_t end = counter() + counter_hz();
+    const uint64_t end = counter() + 10 * counter_hz(); // QEMU on a busy host
     while (!g_entered && counter() < end)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     check(g_entered == 1 && g_context == 1, "psci.cpu_on_entered_with_context");
     check(wait_off(1), "psci.cpu_off");
     // Off again: it can be started again, fresh.
     check(cpu_on(1, secondary) == 0, "psci.cpu_on_again");
-    const uint64_t end2 = counter() + counter_hz();
+    const uint64_t end2 = counter() + 10 * counter_hz(); // QEMU on a busy host
     while (g_entered < 2 && counter() < end2)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     check(g_entered == 2, "psci.cpu_on_again_entered");

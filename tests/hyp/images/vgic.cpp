@@ -39,7 +39,7 @@ bool spi_bit(uint32_t reg, unsigned id) {
 }
 
 bool wait_count(unsigned cpu, unsigned id, unsigned want) {
-    const uint64_t end = counter() + counter_hz();
+    const uint64_t end = counter() + 10 * counter_hz(); // QEMU on a busy host
     while (g_count[cpu][id] < want && counter() < end)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
     return g_count[cpu][id] >= want;

@@ -221,7 +221,15 @@ int64_t cpu_on(unsigned cpu, void (*fn)(unsigned)) {
     g_secondary_fn[cpu] = fn;
     dsb();
     const uint64_t mpidr = ((cpu / 16) << 8) | (cpu % 16);
-    return psci(0xc4000003, mpidr, reinterpret_cast<uint64_t>(&xtest_secondary_entry), cpu);
+    // A vCPU that just finished a previous job may not have powered itself off yet.
+    const uint64_t end = counter() + 10 * counter_hz();
+    for (;;) {
+        const int64_t r =
+            psci(0xc4000003, mpidr, reinterpret_cast<uint64_t>(&xtest_secondary_entry), cpu);
+        if (r != -4 || counter() > end) // ALREADY_ON
+            return r;
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+    }
 }
 
 const Gic& gic() {

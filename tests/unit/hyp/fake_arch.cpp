@@ -130,7 +130,8 @@ void vcpu_reset(Vcpu* v, uint64_t entry, uint64_t x0) {
     v->arch.regs.pc = entry;
     v->arch.regs.x[0] = x0;
 }
-void context_switch(Vcpu*, Vcpu*) {}
+void vcpu_save(Vcpu*) {}
+void vcpu_restore(Vcpu*) {}
 bool domain_init(Domain* d, unsigned nr_spis) {
     return vgic::domain_init(d, nr_spis);
 }

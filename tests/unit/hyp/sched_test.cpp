@@ -109,3 +109,41 @@ TEST_F(SchedTest, NothingRunnableMeansIdle) {
     fake::state().cpu = 0;
     EXPECT_TRUE(sched::schedule(0)->is_idle);
 }
+
+TEST_F(SchedTest, PreemptionWakesAnIdlePcpuForTheWaitingVcpu) {
+    // Both vCPUs wait on pCPU 0 while pCPU 1 is offline; pCPU 1 comes up idle (asleep).
+    pcpu(1).online = false;
+    Domain* d = make_domain(2, 1 << 20);
+    for (unsigned i = 0; i < 2; ++i) {
+        d->vcpus[i].sched.processor = 0;
+        domain::vcpu_up(&d->vcpus[i]);
+    }
+    domain::unpause(d);
+    pcpu(1).online = true;
+    pcpu(1).softirqs = 0;
+    fake::state().cpu = 0;
+    pcpu(0).current = sched::schedule(0);
+    // The other one waits on pCPU 0's queue: pCPU 1 is told to come and take it.
+    EXPECT_EQ(sched::runq_length(0), 1u);
+    EXPECT_TRUE(pcpu(1).softirqs & kSoftirqSchedule);
+}
+
+TEST_F(SchedTest, ADescheduledVcpuStaysLiveUntilItsPcpuSavedIt) {
+    Domain* d = runnable_domain(1);
+    Vcpu* v = &d->vcpus[0];
+    fake::state().cpu = 0;
+    raise_softirq(0, kSoftirqSchedule);
+    do_softirqs();
+    ASSERT_EQ(pcpu(0).current, v);
+    EXPECT_EQ(v->sched.ctx_cpu, 0);
+    // CPU_OFF: the scheduler picks the idle vCPU, but until the context switch saved v's
+    // registers, nobody may load or rewrite them (CPU_ON, stealing, setvcpucontext).
+    domain::vcpu_down(v);
+    EXPECT_TRUE(sched::schedule(0)->is_idle);
+    EXPECT_FALSE(v->sched.running);
+    EXPECT_TRUE(sched::context_live(v));
+    raise_softirq(0, kSoftirqSchedule);
+    do_softirqs(); // the context switch away from v
+    EXPECT_TRUE(pcpu(0).current->is_idle);
+    EXPECT_FALSE(sched::context_live(v));
+}

@@ -170,3 +170,30 @@ TEST_F(VgicTest, DistributorRegisters) {
     vgic::flush(v0);
     EXPECT_EQ(lr_intid(lr()[0]), 34u);
 }
+
+TEST_F(VgicTest, ExitsLeaveValidListRegistersAlone) {
+    // Rewriting a pending LR withdraws the virtual IRQ and signals it afresh: a guest
+    // trapping (WFI) faster than the signalling latency would never take it.
+    enable(40, 0x80);
+    vgic::inject_spi(d, 40);
+    vgic::flush(v0);
+    const uint32_t pending = lr()[0];
+    EXPECT_EQ(pending & (3u << 28), kPending);
+    vgic::fold(v0); // an exit with nothing taken
+    EXPECT_EQ(lr()[0], pending);
+    vgic::flush(v0);
+    EXPECT_EQ(lr()[0], pending);
+    // Taken meanwhile, and a new interrupt: the active one keeps its LR.
+    lr()[0] = (pending & ~(3u << 28)) | kActive;
+    enable(41, 0x40);
+    vgic::inject_spi(d, 41);
+    vgic::fold(v0);
+    vgic::flush(v0);
+    EXPECT_EQ(lr_intid(lr()[0]), 40u);
+    EXPECT_EQ(lr()[0] & (3u << 28), kActive);
+    EXPECT_EQ(lr_intid(lr()[1]), 41u);
+    // EOI'd: the invalid LR is cleared (and with it any EOI maintenance request).
+    lr()[0] = 0x80000u | 40;
+    vgic::fold(v0);
+    EXPECT_EQ(lr()[0], 0u);
+}
