@@ -1,13 +1,17 @@
-// domctl: what a dom0 toolstack needs to run VMs (create, size, start, pause, destroy,
-// list). Xen's interface version 0x15 layouts (include/public/domctl.h).
+// domctl and sysctl: what a dom0 toolstack needs to run VMs (create, size, start, pause,
+// destroy, list; the host's memory). Xen's interface version 0x15 layouts
+// (include/public/domctl.h, sysctl.h).
 #include "../include/public/domctl.h"
 
 #include "../include/public/errno.h"
+#include "../include/public/sysctl.h"
 #include "arch.h"
 #include "domain.h"
 #include "domain_build.h"
 #include "guest_access.h"
 #include "hypercall.h"
+#include "page_alloc.h"
+#include "percpu.h"
 
 namespace hyp::hypercall {
 
@@ -170,6 +174,41 @@ Status domctl(Vcpu* v, GuestRegs*, const uint64_t* a) {
     }
     if (copy_back && copy_to_guest(v, a[0], &op, sizeof op)) return -XEN_EFAULT;
     return ret;
+}
+
+Status sysctl(Vcpu* v, GuestRegs*, const uint64_t* a) {
+    if (!v->domain->privileged) return -XEN_EPERM;
+    xen_sysctl_t op;
+    if (copy_from_guest(v, &op, a[0], sizeof op)) return -XEN_EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) return -XEN_EACCES;
+    switch (op.cmd) {
+    case XEN_SYSCTL_physinfo: {
+        // As Xen on Arm reports it: one node, one thread per core, the counter's frequency
+        // as cpu_khz, HVM guests with hardware paging, grant table v1.
+        xen_sysctl_physinfo_t& p = op.u.physinfo;
+        p = xen_sysctl_physinfo_t{};
+        unsigned online = 0;
+        for (unsigned c = 0; c < g_nr_pcpus; ++c)
+            online += __atomic_load_n(&pcpu(c).online, __ATOMIC_ACQUIRE);
+        p.threads_per_core = 1;
+        p.cores_per_socket = online;
+        p.nr_cpus = online;
+        p.max_cpu_id = g_nr_pcpus - 1;
+        p.nr_nodes = 1;
+        p.max_node_id = 0;
+        p.cpu_khz = static_cast<uint32_t>(arch::counter_hz() / 1000);
+        p.capabilities =
+            XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+        p.total_pages = g_pages.total_pages();
+        p.free_pages = g_pages.free_pages();
+        p.max_mfn = g_pages.max_frame();
+        break;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+    if (copy_to_guest(v, a[0], &op, sizeof op)) return -XEN_EFAULT;
+    return 0;
 }
 
 } // namespace hyp::hypercall

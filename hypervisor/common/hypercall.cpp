@@ -352,6 +352,7 @@ constexpr auto make_table() {
     t.e[__HYPERVISOR_event_channel_op] = {event_channel_op, "event_channel_op"};
     t.e[__HYPERVISOR_hvm_op] = {hvm_op, "hvm_op"};
     t.e[__HYPERVISOR_domctl] = {domctl, "domctl"};
+    t.e[__HYPERVISOR_sysctl] = {sysctl, "sysctl"};
     t.e[__HYPERVISOR_hyp_test] = {hyp_test, "hyp_test"};
     return t;
 }

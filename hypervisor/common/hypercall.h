@@ -25,6 +25,7 @@ bool test_hooks_enabled();
 // Handlers (hypercall.cpp, memory_op.cpp, domctl.cpp).
 Status memory_op(Vcpu* v, GuestRegs* r, const uint64_t* a);
 Status domctl(Vcpu* v, GuestRegs* r, const uint64_t* a);
+Status sysctl(Vcpu* v, GuestRegs* r, const uint64_t* a);
 
 } // namespace hypercall
 

@@ -47,6 +47,12 @@ public:
     bool is_ram(Hpa pa) const;
     uint64_t free_pages() const { return free_; }
     uint64_t total_pages() const { return total_; }
+    uint64_t max_frame() const {
+        uint64_t m = 0;
+        for (unsigned i = 0; i < nbanks_; ++i)
+            m = max<uint64_t>(m, banks_[i].base.frame() + banks_[i].pages - 1);
+        return m;
+    }
 
 private:
     struct Bank {

@@ -8,6 +8,17 @@
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000015
 
 #define XEN_SYSCTL_physinfo 3
+
+#define XEN_SYSCTL_PHYSCAP_hvm (1u << 0)
+#define XEN_SYSCTL_PHYSCAP_pv (1u << 1)
+#define XEN_SYSCTL_PHYSCAP_directio (1u << 2)
+#define XEN_SYSCTL_PHYSCAP_hap (1u << 3)
+#define XEN_SYSCTL_PHYSCAP_shadow (1u << 4)
+#define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share (1u << 5)
+#define XEN_SYSCTL_PHYSCAP_vmtrace (1u << 6)
+#define XEN_SYSCTL_PHYSCAP_vpmu (1u << 7)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1u << 8)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v2 (1u << 9)
 struct xen_sysctl_physinfo {
     uint32_t threads_per_core;
     uint32_t cores_per_socket;

@@ -1,5 +1,6 @@
 // Hypercall dispatch: numbers, results in x0, errors, continuations, privilege.
 #include "../../../hypervisor/include/public/domctl.h"
+#include "../../../hypervisor/include/public/sysctl.h"
 #include "../../../hypervisor/include/public/version.h"
 #include "common/guest_access.h"
 #include "common/hypercall.h"
@@ -85,4 +86,38 @@ TEST_F(HypTest, DomctlIsForDom0) {
     op.interface_version = 7;
     ASSERT_EQ(copy_to_guest(&d0->vcpus[0], kBuf, &op, sizeof op), 0);
     EXPECT_EQ(hcall(&d0->vcpus[0], r, __HYPERVISOR_domctl, kBuf), -13); // EACCES
+}
+
+TEST_F(HypTest, SysctlPhysinfoReportsTheHostsMemory) {
+    static_assert(sizeof(xen_sysctl_t) == 136 && offsetof(xen_sysctl_t, u) == 8 &&
+                      offsetof(xen_sysctl_physinfo_t, total_pages) == 40 &&
+                      offsetof(xen_sysctl_physinfo_t, hw_cap) == 80,
+                  "Xen 4.17 sysctl layout");
+    Domain* d0 = make_domain(1, 2 << 20, true);
+    Domain* u = make_domain(1, 2 << 20);
+    GuestRegs r{};
+    xen_sysctl_t op = {};
+    op.cmd = XEN_SYSCTL_physinfo;
+    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    ASSERT_EQ(copy_to_guest(&u->vcpus[0], kBuf, &op, sizeof op), 0);
+    EXPECT_EQ(hcall(&u->vcpus[0], r, __HYPERVISOR_sysctl, kBuf), -1); // EPERM
+    ASSERT_EQ(copy_to_guest(&d0->vcpus[0], kBuf, &op, sizeof op), 0);
+    EXPECT_EQ(hcall(&d0->vcpus[0], r, __HYPERVISOR_sysctl, kBuf), 0);
+    ASSERT_EQ(copy_from_guest(&d0->vcpus[0], &op, kBuf, sizeof op), 0);
+    EXPECT_EQ(op.u.physinfo.free_pages, g_pages.free_pages());
+    EXPECT_EQ(op.u.physinfo.total_pages, g_pages.total_pages());
+    EXPECT_GT(op.u.physinfo.total_pages, op.u.physinfo.free_pages);
+    EXPECT_GE(op.u.physinfo.nr_cpus, 1u);
+    EXPECT_TRUE(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_hap);
+    // Destroying a domain gives its memory back.
+    const uint64_t before = g_pages.free_pages();
+    domain::request_destroy(u);
+    domain::do_deferred();
+    EXPECT_GT(g_pages.free_pages(), before);
+    op.cmd = 99;
+    ASSERT_EQ(copy_to_guest(&d0->vcpus[0], kBuf, &op, sizeof op), 0);
+    EXPECT_EQ(hcall(&d0->vcpus[0], r, __HYPERVISOR_sysctl, kBuf), -38); // ENOSYS
+    op.interface_version = 0x14;
+    ASSERT_EQ(copy_to_guest(&d0->vcpus[0], kBuf, &op, sizeof op), 0);
+    EXPECT_EQ(hcall(&d0->vcpus[0], r, __HYPERVISOR_sysctl, kBuf), -13); // EACCES
 }
