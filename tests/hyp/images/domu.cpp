@@ -65,12 +65,7 @@ void xt::main() {
     g_pp->magic = kPingMagic;
     unmask(g_port);
     irq_enable();
-    const uint64_t end = counter() + 10 * counter_hz();
-    (void)end;
     wait_until([] { return g_pp->seq_domu == kPingDone; });
-    printf("domU: port %u seq %u/%u pending %lx mask %lx upcall %u sel %lx\n", g_port,
-           g_pp->seq_dom0, g_pp->seq_domu, shinfo()->evtchn_pending[0], shinfo()->evtchn_mask[0],
-           vinfo(0)->evtchn_upcall_pending, vinfo(0)->evtchn_pending_sel);
     check(g_pp->seq_domu == kPingDone, "domU.pingpong_done", "seq %u", g_pp->seq_domu);
     irq_disable();
     finish("domU");
