@@ -223,7 +223,7 @@ def cmd_scenario(args):
         cmd = [sys.executable, os.path.join(args.repo, "tools", "run-on-qemu"),
                "--armsim", args.armsim, "--qemu", args.qemu, cfg]
     else:
-        cmd = [args.armsim, "--config", cfg]
+        cmd = [args.armsim, "--config", cfg] + args.armsim_arg
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, env=env)
     err = p.stderr.decode(errors="replace")
     if p.returncode != 0:
@@ -546,6 +546,8 @@ def main():
     p = sub.add_parser("scenario")
     p.add_argument("name")
     p.add_argument("--on-qemu", action="store_true")
+    p.add_argument("--armsim-arg", action="append", default=[],
+                   help="an extra armsim option, e.g. --armsim-arg=--seed=3 (repeatable)")
     args = ap.parse_args()
     args.repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     {"expect": cmd_expect, "compare-qemu": cmd_compare_qemu, "determinism": cmd_determinism,
