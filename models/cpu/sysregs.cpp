@@ -54,7 +54,8 @@ void write_translation(Core& c, R r, uint64_t v) {
     c.flush_fast_tlb();
 }
 void write_hcr(Core& c, R r, uint64_t v) {
-    c.sysreg_ref(r) = v & hcr::kWritable;
+    // RW is RAO/WI: EL1 is AArch64-only here (ID_AA64PFR0_EL1.EL1 = 1, D13.2.46 HCR_EL2.RW).
+    c.sysreg_ref(r) = (v & hcr::kWritable) | hcr::RW;
     c.flush_fast_tlb();
     c.request_attention(); // routing and virtual interrupt lines may have changed
 }

@@ -238,3 +238,10 @@ TEST(SysRegAccess, WritesToReadOnlyAndReadsOfWriteOnlyAreUndefined) {
     h.run(A64("msr s3_0_c4_c2_2, x0")); // CurrentEL
     EXPECT_EQ(h.esr(2), kIL);
 }
+
+TEST(SysRegAccess, HcrRwIsRaoWhenEl1IsAarch64Only) {
+    CoreHarness h;
+    h.x(1) = 0;
+    h.run(A64("msr hcr_el2, x1; mrs x2, hcr_el2"));
+    EXPECT_EQ(h.x(2), 1ull << 31);
+}
