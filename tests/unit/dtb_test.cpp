@@ -1,4 +1,5 @@
 // The generated device tree and the /chosen boot information, read back with libfdt.
+#include "fdt_cells.h"
 #include "sim/dtb.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +32,7 @@ uint64_t prop_u64(const void* fdt, const char* path, const char* name) {
     int len = 0;
     const void* v = fdt_getprop(fdt, fdt_path_offset(fdt, path), name, &len);
     if (!v || len != 8) return ~0ull;
-    return fdt64_to_cpu(*static_cast<const fdt64_t*>(v));
+    return fdt_cell64(v, 0);
 }
 
 } // namespace
@@ -77,11 +78,11 @@ TEST(Dtb, ChosenGetsBootInformation) {
     EXPECT_EQ(prop_str(fdt, "/chosen/module@40400000", "bootargs"), "root=x");
     EXPECT_EQ(prop_str(fdt, "/chosen/module@40600000", "bootargs"), "<none>");
     int len = 0;
-    const auto* reg = static_cast<const fdt64_t*>(
-        fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen/module@40400000"), "reg", &len));
+    const void* reg =
+        fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen/module@40400000"), "reg", &len);
     ASSERT_EQ(len, 16);
-    EXPECT_EQ(fdt64_to_cpu(reg[0]), 0x40400000u);
-    EXPECT_EQ(fdt64_to_cpu(reg[1]), 0x1234u);
+    EXPECT_EQ(fdt_cell64(reg, 0), 0x40400000u);
+    EXPECT_EQ(fdt_cell64(reg, 1), 0x1234u);
     EXPECT_EQ(prop_str(fdt, "/chosen/domU1", "compatible"), "xen,domain");
     EXPECT_EQ(prop_u64(fdt, "/chosen/domU1", "memory"), 65536u); // KiB
     EXPECT_EQ(prop_str(fdt, "/chosen/domU1/module@40800000", "bootargs"), "d");

@@ -1,5 +1,6 @@
 // Domain lifecycle: creation (VMID, RAM zeroed and mapped, ownership), failure without
 // leaks, destroy returning every page, kernel loading and the guest device tree.
+#include "../fdt_cells.h"
 #include "common/domain_build.h"
 #include "fake_arch.h"
 
@@ -128,9 +129,9 @@ TEST_F(HypTest, GuestDeviceTreeHasTheXenNode) {
     EXPECT_EQ(fdt32_to_cpu(irq[0]), 1u);  // PPI
     EXPECT_EQ(fdt32_to_cpu(irq[1]), 15u); // 31 - 16
     EXPECT_EQ(fdt32_to_cpu(irq[2]), 0xf08u);
-    const auto* reg = static_cast<const fdt64_t*>(fdt_getprop(f, hv, "reg", &len));
+    const void* reg = fdt_getprop(f, hv, "reg", &len);
     ASSERT_EQ(len, 16);
-    EXPECT_EQ(fdt64_to_cpu(reg[0]), GUEST_GNTTAB_BASE);
+    EXPECT_EQ(fdt_cell64(reg, 0), GUEST_GNTTAB_BASE);
     int cpus = 0;
     for (int n = fdt_first_subnode(f, fdt_path_offset(f, "/cpus")); n >= 0;
          n = fdt_next_subnode(f, n))

@@ -1,5 +1,6 @@
 // The freestanding FDT reader and writer, cross-checked with libfdt; and the boot-info
 // parser on a tree laid out as QEMU/armsim give it to a hypervisor.
+#include "../fdt_cells.h"
 #include "common/boot_info.h"
 #include "common/fdt.h"
 #include "fake_arch.h"
@@ -134,9 +135,9 @@ TEST(HypFdt, WriterOutputIsValidForLibfdt) {
     ASSERT_GE(node, 0);
     EXPECT_EQ(fdt_node_check_compatible(buf.data(), node, "xen,xen"), 0);
     int len = 0;
-    const auto* reg = static_cast<const fdt64_t*>(fdt_getprop(buf.data(), node, "reg", &len));
+    const void* reg = fdt_getprop(buf.data(), node, "reg", &len);
     ASSERT_EQ(len, 16);
-    EXPECT_EQ(fdt64_to_cpu(reg[0]), 0x38000000u);
+    EXPECT_EQ(fdt_cell64(reg, 0), 0x38000000u);
     EXPECT_EQ(fdt_size_dt_strings(buf.data()),
               sizeof "#address-cells" + sizeof "compatible" + sizeof "reg");
 }
