@@ -1,6 +1,6 @@
 #include "blkback.h"
 
-#include "xsutil.h"
+#include "xenbus_device.h"
 
 #include <minios/args.h>
 #include <proto/blk_backend.h>
@@ -150,25 +150,18 @@ void connect(Device& d) {
 void frontend_changed(const char*, void* arg) {
     Device& d = *static_cast<Device*>(arg);
     if (!d.used) return;
-    uint64_t st = XenbusStateUnknown;
-    if (xenbus::read_uint(d.fe_state_path, &st) != 0)
-        st = XenbusStateClosed; // the frontend's directory went away
-    switch (st) {
-    case XenbusStateInitialised:
-    case XenbusStateConnected:
-        if (!d.connected && !d.closed) connect(d);
+    switch (frontend_step(d.fe_state_path, d.connected, d.closed)) {
+    case FrontendStep::Connect:
+        connect(d);
         break;
-    case XenbusStateClosing:
-    case XenbusStateClosed:
-        if (!d.closed) {
-            disconnect(d);
-            set_state(d, XenbusStateClosing);
-            set_state(d, XenbusStateClosed);
-            d.closed = true;
-            printf("blkback: vbd %u/%u closed by the frontend\n", d.fe, d.devid);
-        }
+    case FrontendStep::Close:
+        disconnect(d);
+        set_state(d, XenbusStateClosing);
+        set_state(d, XenbusStateClosed);
+        d.closed = true;
+        printf("blkback: vbd %u/%u closed by the frontend\n", d.fe, d.devid);
         break;
-    default:
+    case FrontendStep::None:
         break;
     }
 }
@@ -188,10 +181,9 @@ void add_device(domid_t fe, uint32_t devid) {
     d->devid = devid;
     bare_snprintf(d->be_dir, sizeof d->be_dir, "/local/domain/%u/backend/vbd/%u/%u", self, fe,
                   devid);
-    proto::Buf v;
-    if (xs_read(d->be_dir, "frontend", v) != 0 || v.size() >= sizeof d->fe_dir)
+    if (!read_frontend_dir(d->be_dir, d->fe_dir, sizeof d->fe_dir))
         return; // not fully written yet: the next watch event brings us back
-    bare_snprintf(d->fe_dir, sizeof d->fe_dir, "%s", v.c_str());
+    proto::Buf v;
     if (xs_read(d->be_dir, "params", v) != 0 || !resolver(v.c_str(), &d->disk)) {
         printf("blkback: vbd %u/%u: no disk for params '%s'\n", fe, devid, v.c_str());
         return;
@@ -212,21 +204,7 @@ void add_device(domid_t fe, uint32_t devid) {
 
 // Any change under backend/vbd: look for devices we do not serve yet.
 void backend_changed(const char*, void*) {
-    proto::Buf fes;
-    if (xenbus::directory("backend/vbd", fes) != 0) return;
-    for (size_t i = 0; i < fes.size(); i += strlen(fes.data() + i) + 1) {
-        uint64_t fe;
-        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED) continue;
-        char dir[48];
-        bare_snprintf(dir, sizeof dir, "backend/vbd/%lu", fe);
-        proto::Buf devs;
-        if (xenbus::directory(dir, devs) != 0) continue;
-        for (size_t j = 0; j < devs.size(); j += strlen(devs.data() + j) + 1) {
-            uint64_t devid;
-            if (proto::parse_uint(devs.data() + j, &devid) && devid <= 0xffffffffu)
-                add_device(static_cast<domid_t>(fe), static_cast<uint32_t>(devid));
-        }
-    }
+    for_each_backend_device("backend/vbd", add_device);
 }
 
 void service_thread(void*) {

@@ -1,6 +1,6 @@
 #include "blkfront.h"
 
-#include "xsutil.h"
+#include "xenbus_device.h"
 
 #include <public/io/protocols.h>
 
@@ -8,25 +8,11 @@ namespace drivers {
 
 using namespace minios;
 
-namespace {
-void on_event(evtchn_port_t, void* arg) {
-    static_cast<Event*>(arg)->signal();
-}
-} // namespace
-
 int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_override) {
     const uint64_t deadline = now_ns() + timeout_ns;
-    bare_snprintf(dir_, sizeof dir_, "%s", node);
-    // The toolstack writes our device directory; it may not be there yet.
-    proto::Buf v;
-    while (xs_read(dir_, "backend", v) != 0) {
-        if (now_ns() > deadline) return -XEN_ETIMEDOUT;
-        sleep_ms(5);
-    }
-    bare_snprintf(be_dir_, sizeof be_dir_, "%s", v.c_str());
-    uint64_t be = 0;
-    if (xs_read_uint(dir_, "backend-id", &be) != 0) return -XEN_ENOENT;
-    be_ = static_cast<domid_t>(be);
+    if (const int rc =
+            find_backend(node, dir_, sizeof dir_, be_dir_, sizeof be_dir_, &be_, deadline))
+        return rc;
 
     char path[128];
     bare_snprintf(path, sizeof path, "%s/state", be_dir_);
@@ -51,30 +37,21 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
     if (ring_ref_ < 0 || data_ref_[kDataPages - 1] < 0) return -XEN_ENOSPC;
     int rc = xen::alloc_unbound(be_, &port_);
     if (rc) return rc;
-    xen::bind_handler(port_, on_event, &ev_);
+    xen::bind_handler(port_, signal_event, &ev_);
 
     const int64_t published = ring_ref_override >= 0 ? ring_ref_override : ring_ref_;
-    for (int attempt = 0;; ++attempt) {
-        uint32_t tx;
-        if ((rc = xenbus::transaction_start(&tx)) != 0) return rc;
+    rc = publish([&](uint32_t tx) {
         char num[24];
         bare_snprintf(num, sizeof num, "%ld", published);
-        if (ring_ref_override != kOmitRingRef)
-            xs_write(dir_, "ring-ref", num, tx);
+        if (ring_ref_override != kOmitRingRef) xs_write(dir_, "ring-ref", num, tx);
         bare_snprintf(num, sizeof num, "%u", port_);
         xs_write(dir_, "event-channel", num, tx);
         xs_write(dir_, "protocol", XEN_IO_PROTO_ABI_ARM, tx);
         bare_snprintf(num, sizeof num, "%d", int(XenbusStateInitialised));
         xs_write(dir_, "state", num, tx);
-        rc = xenbus::transaction_end(tx, true);
-        if (rc != -XEN_EAGAIN || attempt == 8) break;
-    }
+    });
     if (rc) return rc;
-    const int bst = xenbus::wait_for_state(path, XenbusStateConnected, XenbusStateClosed,
-                                           deadline > now_ns() ? deadline - now_ns() : 1);
-    if (bst < 0) return bst;
-    if (bst != XenbusStateConnected) return -XEN_ENOTCONN;
-    return xenbus::switch_state(dir_, XenbusStateConnected);
+    return finish_connect(dir_, path, deadline);
 }
 
 int Blkfront::disconnect(uint64_t timeout_ns) {

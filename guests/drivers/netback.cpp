@@ -1,6 +1,6 @@
 #include "netback.h"
 
-#include "xsutil.h"
+#include "xenbus_device.h"
 
 #include <proto/net_bridge.h>
 
@@ -77,24 +77,6 @@ void report_bad(void*, int port, const char* why) {
             printf("netback: vif %u/%u: bad transmit request: %s\n", v.fe, v.devid, why);
 }
 
-bool parse_mac(const char* s, uint8_t mac[6]) {
-    for (int i = 0; i < 6; ++i) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; ++k, ++s) {
-            const char c = *s;
-            const int d = c >= '0' && c <= '9'   ? c - '0'
-                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                 : -1;
-            if (d < 0) return false;
-            v = v * 16 + unsigned(d);
-        }
-        mac[i] = static_cast<uint8_t>(v);
-        if (i < 5 && *s++ != ':') return false;
-    }
-    return *s == 0;
-}
-
 void set_state(Vif& v, XenbusState s) {
     xenbus::switch_state(v.be_dir, s);
 }
@@ -149,16 +131,19 @@ void connect(Vif& v) {
 
 void frontend_changed(const char*, void* arg) {
     Vif& v = *static_cast<Vif*>(arg);
-    uint64_t st = XenbusStateUnknown;
-    if (xenbus::read_uint(v.fe_state_path, &st) != 0) st = XenbusStateClosed;
-    if ((st == XenbusStateInitialised || st == XenbusStateConnected) && !v.connected && !v.closed)
+    switch (frontend_step(v.fe_state_path, v.connected, v.closed)) {
+    case FrontendStep::Connect:
         connect(v);
-    else if ((st == XenbusStateClosing || st == XenbusStateClosed) && !v.closed) {
+        break;
+    case FrontendStep::Close:
         disconnect(v);
         set_state(v, XenbusStateClosing);
         set_state(v, XenbusStateClosed);
         v.closed = true;
         printf("netback: vif %u/%u closed by the frontend\n", v.fe, v.devid);
+        break;
+    case FrontendStep::None:
+        break;
     }
 }
 
@@ -174,10 +159,11 @@ void add_vif(domid_t fe, uint32_t devid) {
     v->devid = devid;
     bare_snprintf(v->be_dir, sizeof v->be_dir, "/local/domain/%u/backend/vif/%u/%u", self, fe,
                   devid);
+    if (!read_frontend_dir(v->be_dir, v->fe_dir, sizeof v->fe_dir)) return;
     proto::Buf s;
-    if (xs_read(v->be_dir, "frontend", s) != 0 || s.size() >= sizeof v->fe_dir) return;
-    bare_snprintf(v->fe_dir, sizeof v->fe_dir, "%s", s.c_str());
-    if (xs_read(v->be_dir, "mac", s) != 0 || !parse_mac(s.c_str(), v->mac)) {
+    const char* mac_end = nullptr;
+    if (xs_read(v->be_dir, "mac", s) != 0 || !(mac_end = parse_mac(s.c_str(), v->mac)) ||
+        *mac_end != 0) {
         printf("netback: vif %u/%u: no usable mac\n", fe, devid);
         return;
     }
@@ -190,21 +176,7 @@ void add_vif(domid_t fe, uint32_t devid) {
 }
 
 void backend_changed(const char*, void*) {
-    proto::Buf fes;
-    if (xenbus::directory("backend/vif", fes) != 0) return;
-    for (size_t i = 0; i < fes.size(); i += strlen(fes.data() + i) + 1) {
-        uint64_t fe;
-        if (!proto::parse_uint(fes.data() + i, &fe) || fe >= DOMID_FIRST_RESERVED) continue;
-        char dir[48];
-        bare_snprintf(dir, sizeof dir, "backend/vif/%lu", fe);
-        proto::Buf devs;
-        if (xenbus::directory(dir, devs) != 0) continue;
-        for (size_t j = 0; j < devs.size(); j += strlen(devs.data() + j) + 1) {
-            uint64_t devid;
-            if (proto::parse_uint(devs.data() + j, &devid) && devid <= 0xffffffffu)
-                add_vif(static_cast<domid_t>(fe), static_cast<uint32_t>(devid));
-        }
-    }
+    for_each_backend_device("backend/vif", add_vif);
 }
 
 void service_thread(void*) {

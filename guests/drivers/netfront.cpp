@@ -1,34 +1,10 @@
 #include "netfront.h"
 
-#include "xsutil.h"
+#include "xenbus_device.h"
 
 namespace drivers {
 
 using namespace minios;
-
-namespace {
-void on_event(evtchn_port_t, void* arg) {
-    static_cast<Event*>(arg)->signal();
-}
-
-bool parse_mac(const char* s, uint8_t mac[6]) {
-    for (int i = 0; i < 6; ++i) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; ++k, ++s) {
-            const char c = *s;
-            const int d = c >= '0' && c <= '9'   ? c - '0'
-                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                 : -1;
-            if (d < 0) return false;
-            v = v * 16 + unsigned(d);
-        }
-        mac[i] = static_cast<uint8_t>(v);
-        if (i < 5 && *s++ != ':') return false;
-    }
-    return true;
-}
-} // namespace
 
 void Netfront::post_rx(unsigned i) {
     netif_rx_request* r = rx_.next_request();
@@ -39,21 +15,15 @@ void Netfront::post_rx(unsigned i) {
 
 int Netfront::connect(const char* node, uint64_t timeout_ns) {
     const uint64_t deadline = now_ns() + timeout_ns;
-    bare_snprintf(dir_, sizeof dir_, "%s", node);
+    if (const int rc =
+            find_backend(node, dir_, sizeof dir_, be_dir_, sizeof be_dir_, &be_, deadline))
+        return rc;
     proto::Buf v;
-    while (xs_read(dir_, "backend", v) != 0) {
-        if (now_ns() > deadline) return -XEN_ETIMEDOUT;
-        sleep_ms(5);
-    }
-    bare_snprintf(be_dir_, sizeof be_dir_, "%s", v.c_str());
-    uint64_t be;
-    if (xs_read_uint(dir_, "backend-id", &be) != 0) return -XEN_ENOENT;
-    be_ = static_cast<domid_t>(be);
     if (xs_read(dir_, "mac", v) != 0 || !parse_mac(v.c_str(), mac_)) return -XEN_EINVAL;
     char path[128];
     bare_snprintf(path, sizeof path, "%s/state", be_dir_);
-    int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
-                                    deadline - now_ns());
+    const int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
+                                          deadline - now_ns());
     if (st < 0) return st;
     uint64_t rx_copy = 0;
     if (xs_read_uint(be_dir_, "feature-rx-copy", &rx_copy) != 0 || rx_copy != 1)
@@ -80,15 +50,12 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     }
     if (tx_ring_ref_ < 0 || rx_ring_ref_ < 0) return -XEN_ENOSPC;
     if (const int rc = xen::alloc_unbound(be_, &port_)) return rc;
-    xen::bind_handler(port_, on_event, &ev_);
+    xen::bind_handler(port_, signal_event, &ev_);
     for (unsigned i = 0; i < kBufs; ++i)
         post_rx(i);
     rx_.push_requests();
 
-    int rc;
-    for (int attempt = 0;; ++attempt) {
-        uint32_t tx;
-        if ((rc = xenbus::transaction_start(&tx)) != 0) return rc;
+    const int rc = publish([&](uint32_t tx) {
         char num[24];
         bare_snprintf(num, sizeof num, "%d", tx_ring_ref_);
         xs_write(dir_, "tx-ring-ref", num, tx);
@@ -100,15 +67,9 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
         xs_write(dir_, "feature-rx-notify", "1", tx);
         bare_snprintf(num, sizeof num, "%d", int(XenbusStateInitialised));
         xs_write(dir_, "state", num, tx);
-        rc = xenbus::transaction_end(tx, true);
-        if (rc != -XEN_EAGAIN || attempt == 8) break;
-    }
+    });
     if (rc) return rc;
-    st = xenbus::wait_for_state(path, XenbusStateConnected, XenbusStateClosed,
-                                deadline > now_ns() ? deadline - now_ns() : 1);
-    if (st < 0) return st;
-    if (st != XenbusStateConnected) return -XEN_ENOTCONN;
-    return xenbus::switch_state(dir_, XenbusStateConnected);
+    return finish_connect(dir_, path, deadline);
 }
 
 void Netfront::reap_tx() {

@@ -5,6 +5,7 @@
 //
 //   role=a|b peer_mac=XX:XX:XX:XX:XX:XX [count=N] [bad]
 #include "../../drivers/netfront.h"
+#include "../../drivers/xenbus_device.h"
 
 #include <minios/args.h>
 #include <minios/minios.h>
@@ -48,21 +49,6 @@ uint64_t fnv1a(uint64_t h, const uint8_t* p, size_t n) {
     return h;
 }
 
-bool parse_mac(const char* s, uint8_t mac[6]) {
-    for (int i = 0; i < 6; ++i) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; ++k, ++s) {
-            const char c = *s;
-            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0) return false;
-            v = v * 16 + unsigned(d);
-        }
-        mac[i] = uint8_t(v);
-        if (i < 5 && *s++ != ':') return false;
-    }
-    return true;
-}
-
 bool bad_requests(drivers::Netfront& n) {
     struct Case {
         const char* what;
@@ -96,7 +82,7 @@ extern "C" int app_main(const BootInfo& info) {
     args::get(info.bootargs, "peer_mac", peer_s, sizeof peer_s);
     const uint64_t count = args::get_uint(info.bootargs, "count", 100);
     uint8_t peer[6];
-    if ((role[0] != 'a' && role[0] != 'b') || !parse_mac(peer_s, peer)) {
+    if ((role[0] != 'a' && role[0] != 'b') || !drivers::parse_mac(peer_s, peer)) {
         printf("netfront: usage: role=a|b peer_mac=MAC [count=N] [bad]\n");
         return 1;
     }
