@@ -32,22 +32,13 @@ GenericTimer::GenericTimer(sc_module_name name, const TimerConfig& cfg)
         PerCore& p = *cores_.back();
         p.cntfrq = cfg.frequency_hz;
         // One method per timer and per event stream, woken by its own event only.
-        for (unsigned k = 0; k < kNumKinds; ++k) {
-            sc_spawn_options o;
-            o.spawn_method();
-            o.dont_initialize();
-            o.set_sensitivity(&p.ch[k].ev);
-            sc_spawn([this, c, k] { fire(c, k); },
-                     ("t" + std::to_string(c) + "_" + std::to_string(k)).c_str(), &o);
-        }
-        for (unsigned s = 0; s < 2; ++s) {
-            sc_spawn_options o;
-            o.spawn_method();
-            o.dont_initialize();
-            o.set_sensitivity(&p.stream[s].ev);
-            sc_spawn([this, c, s] { stream_fire(c, s); },
-                     ("ev" + std::to_string(c) + "_" + std::to_string(s)).c_str(), &o);
-        }
+        const std::string core = std::to_string(c);
+        for (unsigned k = 0; k < kNumKinds; ++k)
+            spawn_on(p.ch[k].ev, "t" + core + "_" + std::to_string(k),
+                     [this, c, k] { fire(c, k); });
+        for (unsigned s = 0; s < 2; ++s)
+            spawn_on(p.stream[s].ev, "ev" + core + "_" + std::to_string(s),
+                     [this, c, s] { stream_fire(c, s); });
         p.cnthctl = kHctlEl1Pcten | kHctlEl1Pcen;
     }
 }
@@ -80,6 +71,14 @@ uint64_t GenericTimer::time_of(uint64_t count) const {
         cfg_.frequency_hz;
     // Far beyond any run (about 106 days): treat as never, keeping sc_time arithmetic safe.
     return t >= (1ull << 63) ? UINT64_MAX : static_cast<uint64_t>(t);
+}
+
+void GenericTimer::spawn_on(sc_event& ev, const std::string& name, std::function<void()> fn) {
+    sc_spawn_options o;
+    o.spawn_method();
+    o.dont_initialize();
+    o.set_sensitivity(&ev);
+    sc_spawn(std::move(fn), name.c_str(), &o);
 }
 
 void GenericTimer::notify_at(sc_event& ev, uint64_t& due, uint64_t ps) {
@@ -211,59 +210,49 @@ void GenericTimer::check_access(cpu::Core& core, unsigned reg, bool read) const 
 }
 
 namespace {
-int kind_of(SysReg r, unsigned& field) {
-    switch (r) {
-    case SysReg::CNTP_CTL_EL0:
-        field = 0;
-        return kPhys;
-    case SysReg::CNTP_CVAL_EL0:
-        field = 1;
-        return kPhys;
-    case SysReg::CNTP_TVAL_EL0:
-        field = 2;
-        return kPhys;
-    case SysReg::CNTV_CTL_EL0:
-        field = 0;
-        return kVirt;
-    case SysReg::CNTV_CVAL_EL0:
-        field = 1;
-        return kVirt;
-    case SysReg::CNTV_TVAL_EL0:
-        field = 2;
-        return kVirt;
-    case SysReg::CNTHP_CTL_EL2:
-        field = 0;
-        return kHyp;
-    case SysReg::CNTHP_CVAL_EL2:
-        field = 1;
-        return kHyp;
-    case SysReg::CNTHP_TVAL_EL2:
-        field = 2;
-        return kHyp;
-    default:
-        return -1;
-    }
+// Each timer has the same three registers; this table maps them back to (timer, field).
+enum Field : unsigned { kCtl, kCval, kTval, kNumFields };
+constexpr SysReg kTimerRegs[kNumKinds][kNumFields] = {
+    {SysReg::CNTP_CTL_EL0, SysReg::CNTP_CVAL_EL0, SysReg::CNTP_TVAL_EL0},
+    {SysReg::CNTV_CTL_EL0, SysReg::CNTV_CVAL_EL0, SysReg::CNTV_TVAL_EL0},
+    {SysReg::CNTHP_CTL_EL2, SysReg::CNTHP_CVAL_EL2, SysReg::CNTHP_TVAL_EL2},
+};
+
+// The timer `r` belongs to (and which of its registers it is), or -1 for another register.
+int kind_of(SysReg r, Field& field) {
+    for (unsigned k = 0; k < kNumKinds; ++k)
+        for (unsigned f = 0; f < kNumFields; ++f)
+            if (kTimerRegs[k][f] == r) {
+                field = static_cast<Field>(f);
+                return static_cast<int>(k);
+            }
+    return -1;
 }
 } // namespace
 
-uint64_t GenericTimer::sysreg_read(cpu::Core& core, unsigned reg) {
-    check_access(core, reg, true);
-    const unsigned c = core.config().index;
-    PerCore& p = *cores_[c];
+uint64_t GenericTimer::begin_access(cpu::Core& core, unsigned reg, bool read) {
+    check_access(core, reg, read);
     const uint64_t ps = core.now().value();
-    catch_up(c, ps);
+    catch_up(core.config().index, ps);
+    return ps;
+}
+
+uint64_t GenericTimer::sysreg_read(cpu::Core& core, unsigned reg) {
+    const unsigned c = core.config().index;
+    const uint64_t ps = begin_access(core, reg, true);
+    PerCore& p = *cores_[c];
     const auto r = static_cast<SysReg>(reg);
-    unsigned field = 0;
+    Field field = kCtl;
     if (const int k = kind_of(r, field); k >= 0) {
         const Channel& ch = p.ch[k];
         switch (field) {
-        case 0: {
+        case kCtl: {
             const bool istatus = (ch.ctl & kCtlEnable) && condition(p, k, ps);
             return ch.ctl | (istatus ? kCtlIstatus : 0);
         }
-        case 1:
+        case kCval:
             return ch.cval;
-        default: // TVAL: CVAL - (counter - offset), 32 bits; bits [63:32] RES0 (D13.8.x)
+        default: // kTval: CVAL - (counter - offset), 32 bits; bits [63:32] RES0 (D13.8.x)
             return static_cast<uint32_t>(ch.cval - (count_at(ps) - offset(p, k)));
         }
     }
@@ -286,23 +275,21 @@ uint64_t GenericTimer::sysreg_read(cpu::Core& core, unsigned reg) {
 }
 
 void GenericTimer::sysreg_write(cpu::Core& core, unsigned reg, uint64_t v) {
-    check_access(core, reg, false);
     const unsigned c = core.config().index;
+    const uint64_t ps = begin_access(core, reg, false);
     PerCore& p = *cores_[c];
-    const uint64_t ps = core.now().value();
-    catch_up(c, ps);
     const auto r = static_cast<SysReg>(reg);
-    unsigned field = 0;
+    Field field = kCtl;
     if (const int k = kind_of(r, field); k >= 0) {
         Channel& ch = p.ch[k];
         switch (field) {
-        case 0:
+        case kCtl:
             ch.ctl = static_cast<uint32_t>(v) & (kCtlEnable | kCtlImask);
             break;
-        case 1:
+        case kCval:
             ch.cval = v;
             break;
-        default: // TVAL: CVAL = (counter - offset) + SignExtend(TVAL[31:0])
+        default: // kTval: CVAL = (counter - offset) + SignExtend(TVAL[31:0])
             ch.cval = count_at(ps) - offset(p, k) +
                       static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v)));
             break;

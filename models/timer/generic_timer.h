@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <systemc>
 #include <vector>
 
@@ -87,6 +88,9 @@ private:
     };
 
     void check_access(cpu::Core& core, unsigned reg, bool read) const;
+    // The start of every register access: the traps, then the accessing core's timers caught
+    // up to its own time, which it returns.
+    uint64_t begin_access(cpu::Core& core, unsigned reg, bool read);
     uint64_t offset(const PerCore& p, unsigned k) const { return k == kVirt ? p.cntvoff : 0; }
     bool condition(const PerCore& p, unsigned k, uint64_t ps) const;
     // Re-evaluates a timer at time `ps` (>= the kernel's time): output, next firing.
@@ -98,6 +102,8 @@ private:
     void stream_fire(unsigned cpu, unsigned s);
     void set_out(unsigned cpu, unsigned k, bool level, uint64_t ps);
     void reset_core(unsigned cpu);
+    // A method process run each time `ev` fires (and not at start-up).
+    static void spawn_on(sc_core::sc_event& ev, const std::string& name, std::function<void()> fn);
     static void notify_at(sc_core::sc_event& ev, uint64_t& due, uint64_t ps);
 
     TimerConfig cfg_;
