@@ -7,7 +7,8 @@
 #include "asm_defs.h"
 #include "asm-offsets.h"
 
-    .macro SAVE_GUEST kind
+    // Push a GuestRegs frame of the interrupted context and call handler(frame, kind).
+    .macro SAVE_FRAME_AND_CALL kind, handler
     sub     sp, sp, #GUEST_REGS_SIZE
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
@@ -30,35 +31,20 @@
     str     x1, [sp, #GUEST_REGS_PSTATE]
     mov     x0, sp
     mov     x1, #\kind
-    bl      guest_trap
+    bl      \handler
+    .endm
+
+    // One 128-byte vector slot: a trap from the guest, handled and returned from.
+    .macro SAVE_GUEST kind
+    .balign 128
+    SAVE_FRAME_AND_CALL \kind, guest_trap
     b       guest_exit
     .endm
 
-    // A fault in the hypervisor itself: save what we can and report.
+    // One 128-byte vector slot: a fault in the hypervisor itself, reported, then a halt.
     .macro HYP_FAULT kind
-    sub     sp, sp, #GUEST_REGS_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
-    mrs     x0, elr_el2
-    stp     x30, x0, [sp, #GUEST_REGS_X30]
-    mrs     x1, spsr_el2
-    str     x1, [sp, #GUEST_REGS_PSTATE]
-    mov     x0, sp
-    mov     x1, #\kind
-    bl      hyp_fault
+    .balign 128
+    SAVE_FRAME_AND_CALL \kind, hyp_fault
     b       halt_loop
     .endm
 
@@ -67,40 +53,24 @@
     .globl hyp_vectors
 hyp_vectors:
     // Current EL with SP_EL0: never used.
-    .balign 128
     HYP_FAULT 0
-    .balign 128
     HYP_FAULT 1
-    .balign 128
     HYP_FAULT 2
-    .balign 128
     HYP_FAULT 3
     // Current EL with SP_EL2: the hypervisor runs with interrupts masked, so only faults.
-    .balign 128
     HYP_FAULT 0
-    .balign 128
     HYP_FAULT 1
-    .balign 128
     HYP_FAULT 2
-    .balign 128
     HYP_FAULT 3
     // Lower EL, AArch64: the guest.
-    .balign 128
     SAVE_GUEST TRAP_SYNC
-    .balign 128
     SAVE_GUEST TRAP_IRQ
-    .balign 128
     SAVE_GUEST TRAP_FIQ
-    .balign 128
     SAVE_GUEST TRAP_SERROR
     // Lower EL, AArch32: not supported (HCR_EL2.RW = 1; only a 32-bit EL0 gets here).
-    .balign 128
     SAVE_GUEST TRAP_AARCH32
-    .balign 128
     SAVE_GUEST TRAP_AARCH32
-    .balign 128
     SAVE_GUEST TRAP_AARCH32
-    .balign 128
     SAVE_GUEST TRAP_AARCH32
 
 // guest_exit(frame): restore the frame and return to the guest. Also the way into a guest
