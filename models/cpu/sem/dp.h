@@ -20,21 +20,39 @@ void ADRP(B& b, Imm<2> immlo, Imm<19> immhi, Reg d) {
     b.setX(d, (b.pc() & ~0xfffull) + static_cast<uint64_t>(off));
 }
 
+// --- Add/subtract: the part the immediate, shifted and extended forms share --------------
+
+// op1 + op2 or op1 - op2 (as op1 + NOT(op2) + 1), with NZCV (C3.4.1 AddWithCarry).
+template <bool Sub>
+inline uint64_t addsub_flags(bool sf, uint64_t op1, uint64_t op2, uint32_t& nzcv) {
+    return Sub ? add_with_carry(sf, op1, ~op2, true, nzcv)
+               : add_with_carry(sf, op1, op2, false, nzcv);
+}
+
+// Writes the result of ADD/SUB(S). Rd = 31 names SP in the forms without flags when
+// SpDest (immediate, extended register) and XZR otherwise (shifted register, and every
+// flag-setting form). Inline templates: the handler compiles to what a hand-written one
+// would, so sharing this costs the instruction loop nothing.
+template <bool Sub, bool SetFlags, bool SpDest, class B>
+inline void addsub_write(B& b, bool sf, Reg d, uint64_t op1, uint64_t op2) {
+    if constexpr (SetFlags) {
+        uint32_t f;
+        const uint64_t r = addsub_flags<Sub>(sf, op1, op2, f);
+        b.set_nzcv(f);
+        b.setR(sf, d, r);
+    } else if constexpr (SpDest) {
+        b.setRSP(sf, d, Sub ? op1 - op2 : op1 + op2);
+    } else {
+        b.setR(sf, d, Sub ? op1 - op2 : op1 + op2);
+    }
+}
+
 // --- Add/subtract (immediate) -------------------------------------------------------------
 
 template <class B, bool Sub, bool SetFlags>
 void addsub_imm(B& b, Bit sf, Bit sh, Imm<12> imm12, Reg n, Reg d) {
     const uint64_t imm = uint64_t(imm12) << (sh ? 12 : 0);
-    const uint64_t op1 = b.RSP(sf, n);
-    if constexpr (SetFlags) {
-        uint32_t f;
-        const uint64_t r = Sub ? add_with_carry(sf, op1, ~imm, true, f)
-                               : add_with_carry(sf, op1, imm, false, f);
-        b.set_nzcv(f);
-        b.setR(sf, d, r);
-    } else {
-        b.setRSP(sf, d, Sub ? op1 - imm : op1 + imm);
-    }
+    addsub_write<Sub, SetFlags, true>(b, sf, d, b.RSP(sf, n), imm);
 }
 template <class B> void ADD_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, false, false>(b, sf, sh, i, n, d); }
 template <class B> void ADDS_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, false, true>(b, sf, sh, i, n, d); }
@@ -102,55 +120,32 @@ inline bool bitfield_reserved(bool sf, uint32_t nbit, uint32_t immr, uint32_t im
     return !sf && ((immr | imms) & 0x20);
 }
 
-template <class B>
-void SBFM(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
+enum class BitfieldOp { Signed, Insert, Unsigned };
+
+template <class B, BitfieldOp Op>
+void bitfield(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
     if (bitfield_reserved(sf, nbit, immr, imms))
         b.undefined();
     const unsigned size = sf ? 64 : 32;
-    const uint64_t src = b.X(n);
     const unsigned r = immr, s = imms;
+    // The field's width, its bits at the bottom, and the bit it lands on.
+    const unsigned width = s >= r ? s - r + 1 : s + 1;
+    const uint64_t field = (s >= r ? b.X(n) >> r : b.X(n)) & ones(width);
+    const unsigned pos = s >= r ? 0 : size - r;
     uint64_t res;
-    if (s >= r) {
-        res = static_cast<uint64_t>(sext(src >> r, s - r + 1));
+    if constexpr (Op == BitfieldOp::Signed) {
+        res = static_cast<uint64_t>(sext(field, width)) << pos;
+    } else if constexpr (Op == BitfieldOp::Unsigned) {
+        res = field << pos;
     } else {
-        res = static_cast<uint64_t>(sext(src, s + 1)) << (size - r);
+        const uint64_t m = ones(width) << pos;
+        res = (b.X(d) & ~m) | (field << pos);
     }
     b.setR(sf, d, res);
 }
-
-template <class B>
-void BFM(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
-    if (bitfield_reserved(sf, nbit, immr, imms))
-        b.undefined();
-    const unsigned size = sf ? 64 : 32;
-    const uint64_t src = b.X(n), dst = b.X(d);
-    const unsigned r = immr, s = imms;
-    uint64_t res;
-    if (s >= r) {
-        const uint64_t m = ones(s - r + 1);
-        res = (dst & ~m) | ((src >> r) & m);
-    } else {
-        const unsigned pos = size - r;
-        const uint64_t m = ones(s + 1) << pos;
-        res = (dst & ~m) | ((src << pos) & m);
-    }
-    b.setR(sf, d, res);
-}
-
-template <class B>
-void UBFM(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
-    if (bitfield_reserved(sf, nbit, immr, imms))
-        b.undefined();
-    const unsigned size = sf ? 64 : 32;
-    const uint64_t src = b.X(n);
-    const unsigned r = immr, s = imms;
-    uint64_t res;
-    if (s >= r)
-        res = (src >> r) & ones(s - r + 1);
-    else
-        res = (src & ones(s + 1)) << (size - r);
-    b.setR(sf, d, res);
-}
+template <class B> void SBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Signed>(b, sf, N, r, s, n, d); }
+template <class B> void BFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Insert>(b, sf, N, r, s, n, d); }
+template <class B> void UBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Unsigned>(b, sf, N, r, s, n, d); }
 
 template <class B>
 void EXTR(B& b, Bit sf, Bit nbit, Reg m, Imm<6> imms, Reg n, Reg d) {
@@ -209,16 +204,7 @@ void addsub_sreg(B& b, Bit sf, Imm<2> shift, Reg m, Imm<6> imm6, Reg n, Reg d) {
     if (shift == 3 || (!sf && (imm6 & 0x20)))
         b.undefined();
     const uint64_t op2 = shift_reg(sf, b.X(m), shift, imm6);
-    const uint64_t op1 = b.R(sf, n);
-    if constexpr (SetFlags) {
-        uint32_t f;
-        const uint64_t r = Sub ? add_with_carry(sf, op1, ~op2, true, f)
-                               : add_with_carry(sf, op1, op2, false, f);
-        b.set_nzcv(f);
-        b.setR(sf, d, r);
-    } else {
-        b.setR(sf, d, Sub ? op1 - op2 : op1 + op2);
-    }
+    addsub_write<Sub, SetFlags, false>(b, sf, d, b.R(sf, n), op2);
 }
 template <class B> void ADD_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, false, false>(b, sf, s, m, a, n, d); }
 template <class B> void ADDS_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, false, true>(b, sf, s, m, a, n, d); }
@@ -232,16 +218,7 @@ void addsub_ereg(B& b, Bit sf, Reg m, Imm<3> option, Imm<3> imm3, Reg n, Reg d) 
     if (imm3 > 4)
         b.undefined();
     const uint64_t op2 = extend_reg(b.X(m), option, imm3);
-    const uint64_t op1 = b.RSP(sf, n);
-    if constexpr (SetFlags) {
-        uint32_t f;
-        const uint64_t r = Sub ? add_with_carry(sf, op1, ~op2, true, f)
-                               : add_with_carry(sf, op1, op2, false, f);
-        b.set_nzcv(f);
-        b.setR(sf, d, r);
-    } else {
-        b.setRSP(sf, d, Sub ? op1 - op2 : op1 + op2);
-    }
+    addsub_write<Sub, SetFlags, true>(b, sf, d, b.RSP(sf, n), op2);
 }
 template <class B> void ADD_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, false, false>(b, sf, m, o, i, n, d); }
 template <class B> void ADDS_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, false, true>(b, sf, m, o, i, n, d); }
@@ -272,10 +249,7 @@ template <class B, bool Sub>
 void ccmp(B& b, bool sf, uint64_t op2, Cond cc, Reg n, uint32_t nzcv_imm) {
     if (b.cond(cc)) {
         uint32_t f;
-        if (Sub)
-            add_with_carry(sf, b.R(sf, n), ~op2, true, f);
-        else
-            add_with_carry(sf, b.R(sf, n), op2, false, f);
+        addsub_flags<Sub>(sf, b.R(sf, n), op2, f);
         b.set_nzcv(f);
     } else {
         b.set_nzcv(nzcv_imm << 28);
