@@ -5,9 +5,10 @@
 // cleaned to the point of coherency, x0 = physical address of the device tree, entered at
 // EL2 (native on QEMU virt,virtualization=on and on armsim) or EL1 (under a hypervisor).
 
+#include <bare/entry_macros.S>
+
 #define MINIOS_LINK_BASE 0x40200000 // where minios.ld links the image
 #define R_AARCH64_RELATIVE 1027
-#define FRAME_SIZE 288
 
 // MAIR_EL1 attribute indexes (kept in sync with arch/mmu.cpp).
 #define MAIR_VALUE 0x00000000ff440400 // 0: Device-nGnRnE, 1: Device-nGnRE, 2: Normal NC, 3: Normal WB
@@ -145,15 +146,8 @@ el1_entry:
     b       3b
 4:  wfi                                 // a relocation we do not know: nothing sane to do
     b       4b
-5:  adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-6:  cmp     x1, x2
-    b.hs    7f
-    str     xzr, [x1], #8
-    b       6b
-7:  adrp    x0, minios_vectors
+5:  zero_bss
+    adrp    x0, minios_vectors
     add     x0, x0, :lo12:minios_vectors
     msr     vbar_el1, x0
     isb
@@ -192,81 +186,17 @@ inval_page:
     .ltorg
 
 // --- exception vectors: save a frame, call minios_exception(frame, kind), restore -------
-    .macro ENTRY_STUB kind
-    .balign 128
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #0]
-    stp     x2, x3, [sp, #16]
-    mov     x1, #\kind
-    b       exception_common
-    .endm
-
+// The mini-OS always runs at EL1 (head.S drops there from EL2 before anything else), so
+// unlike bare/start.S the handler needs no EL2 path.
     .section .text.vectors, "ax"
-    .balign 2048
-    .globl minios_vectors
-minios_vectors:
-    ENTRY_STUB 0    // current EL, SP_EL0: sync
-    ENTRY_STUB 1    //   irq
-    ENTRY_STUB 2    //   fiq
-    ENTRY_STUB 3    //   serror
-    ENTRY_STUB 0    // current EL, SP_ELx: sync
-    ENTRY_STUB 1    //   irq
-    ENTRY_STUB 2    //   fiq
-    ENTRY_STUB 3    //   serror
-    ENTRY_STUB 4    // lower EL (never used: the mini-OS has no EL0)
-    ENTRY_STUB 4
-    ENTRY_STUB 4
-    ENTRY_STUB 4
-    ENTRY_STUB 4
-    ENTRY_STUB 4
-    ENTRY_STUB 4
-    ENTRY_STUB 4
+    vector_table minios_vectors, exception_common
 
-// Frame: x0..x30 at 0..240, then elr (248), spsr (256), esr (264), far (272).
 exception_common:
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
-    mrs     x3, elr_el1
-    mrs     x4, spsr_el1
-    mrs     x5, esr_el1
-    mrs     x6, far_el1
-    stp     x3, x4, [sp, #248]
-    stp     x5, x6, [sp, #264]
+    frame_save_el_state 1
     mov     x0, sp
     bl      minios_exception
-    ldp     x3, x4, [sp, #248]
-    msr     elr_el1, x3
-    msr     spsr_el1, x4
-    ldp     x0, x1, [sp, #0]
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
-    add     sp, sp, #FRAME_SIZE
-    eret
+    frame_restore_el_state 1
+    frame_restore_gprs_and_eret
 
 // --- cooperative thread switch ----------------------------------------------------------
 // minios_switch(from, to): saves x19..x30 and sp into *from, loads them from *to.
