@@ -318,6 +318,19 @@ Err Store::tree_for(int conn, uint32_t tx, Tree** t, Transaction** txp) {
     return Err::Noent;
 }
 
+Err Store::locate(domid_t caller, int conn, uint32_t tx, const char* path, Target& at) {
+    const Err e = resolve(caller, path, at.abs);
+    return e == Err::Ok ? tree_for(conn, tx, &at.tree, &at.tx) : e;
+}
+
+Err Store::existing(domid_t caller, int conn, uint32_t tx, const char* path, char mode, Target& at,
+                    Node** n) {
+    if (const Err e = locate(caller, conn, tx, path, at); e != Err::Ok) return e;
+    *n = walk(at.tree, at.abs.c_str());
+    if (!*n) return Err::Noent;
+    return allowed(caller, *n, mode) ? Err::Ok : Err::Acces;
+}
+
 bool Store::can_read(domid_t caller, const Node* n) const {
     return allowed(caller, n, 'r');
 }
@@ -363,15 +376,9 @@ void Store::fire_special(const char* name) {
 }
 
 Err Store::read(domid_t caller, int conn, uint32_t tx, const char* path, Buf& value) {
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    const Node* n = walk(t, abs.c_str());
-    if (!n) return Err::Noent;
-    if (!can_read(caller, n)) return Err::Acces;
+    Target at;
+    Node* n;
+    if (const Err e = existing(caller, conn, tx, path, 'r', at, &n); e != Err::Ok) return e;
     value.append(n->value ? n->value : "", n->vlen);
     return Err::Ok;
 }
@@ -379,15 +386,11 @@ Err Store::read(domid_t caller, int conn, uint32_t tx, const char* path, Buf& va
 Err Store::write(domid_t caller, int conn, uint32_t tx, const char* path, const char* value,
                  size_t len) {
     if (len > limits_.max_value) return Err::TooBig;
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
+    Target at;
+    if (const Err e = locate(caller, conn, tx, path, at); e != Err::Ok) return e;
     Node* parent = nullptr;
     const char* rest = nullptr;
-    Node* n = walk(t, abs.c_str(), &parent, &rest);
+    Node* n = walk(at.tree, at.abs.c_str(), &parent, &rest);
     if (n) {
         if (!allowed(caller, n, 'w')) return Err::Acces;
     } else {
@@ -396,14 +399,14 @@ Err Store::write(domid_t caller, int conn, uint32_t tx, const char* path, const 
         size_t missing = 1;
         for (const char* p = rest; *p; ++p)
             missing += *p == '/';
-        if (t->count + missing > limits_.max_nodes) return Err::Nospc;
+        if (at.tree->count + missing > limits_.max_nodes) return Err::Nospc;
         n = parent;
         while (rest && *rest) {
             const char* slash = strchr(rest, '/');
             const size_t clen = slash ? size_t(slash - rest) : strlen(rest);
             Node* c = new_node(rest, clen, n);
             if (!c) return Err::Nomem;
-            ++t->count;
+            ++at.tree->count;
             if (caller != kPrivileged) c->perms.p[0].id = caller; // a domain owns what it creates
             n = c;
             rest += clen;
@@ -415,32 +418,25 @@ Err Store::write(domid_t caller, int conn, uint32_t tx, const char* path, const 
     ::free(n->value);
     n->value = v;
     n->vlen = len;
-    changed(x, abs.c_str(), false);
+    changed(at.tx, at.abs.c_str(), false);
     return Err::Ok;
 }
 
 Err Store::mkdir(domid_t caller, int conn, uint32_t tx, const char* path) {
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    if (const Node* n = walk(t, abs.c_str())) return allowed(caller, n, 'w') ? Err::Ok : Err::Acces;
-    return write(caller, conn, tx, abs.c_str(), "", 0);
+    Target at;
+    if (const Err e = locate(caller, conn, tx, path, at); e != Err::Ok) return e;
+    if (const Node* n = walk(at.tree, at.abs.c_str()))
+        return allowed(caller, n, 'w') ? Err::Ok : Err::Acces;
+    return write(caller, conn, tx, at.abs.c_str(), "", 0);
 }
 
 Err Store::rm(domid_t caller, int conn, uint32_t tx, const char* path) {
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    if (strcmp(abs.c_str(), "/") == 0) return Err::Inval;
+    Target at;
+    if (const Err e = locate(caller, conn, tx, path, at); e != Err::Ok) return e;
+    if (strcmp(at.abs.c_str(), "/") == 0) return Err::Inval;
     Node* parent = nullptr;
     const char* rest = nullptr;
-    Node* n = walk(t, abs.c_str(), &parent, &rest);
+    Node* n = walk(at.tree, at.abs.c_str(), &parent, &rest);
     if (!n) {
         // Removing a missing node is fine when its parent exists (xenstored does the same).
         return (rest && !strchr(rest, '/')) ? Err::Ok : Err::Noent;
@@ -453,37 +449,25 @@ Err Store::rm(domid_t caller, int conn, uint32_t tx, const char* path) {
         }
     }
     n->next = nullptr;
-    t->count -= count_nodes(n);
+    at.tree->count -= count_nodes(n);
     free_node(n);
-    changed(x, abs.c_str(), true);
+    changed(at.tx, at.abs.c_str(), true);
     return Err::Ok;
 }
 
 Err Store::directory(domid_t caller, int conn, uint32_t tx, const char* path, Buf& out) {
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    const Node* n = walk(t, abs.c_str());
-    if (!n) return Err::Noent;
-    if (!can_read(caller, n)) return Err::Acces;
+    Target at;
+    Node* n;
+    if (const Err e = existing(caller, conn, tx, path, 'r', at, &n); e != Err::Ok) return e;
     for (const Node* c = n->children; c; c = c->next)
         out.append_strz(c->name);
     return Err::Ok;
 }
 
 Err Store::get_perms(domid_t caller, int conn, uint32_t tx, const char* path, Buf& out) {
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    const Node* n = walk(t, abs.c_str());
-    if (!n) return Err::Noent;
-    if (!can_read(caller, n)) return Err::Acces;
+    Target at;
+    Node* n;
+    if (const Err e = existing(caller, conn, tx, path, 'r', at, &n); e != Err::Ok) return e;
     for (unsigned i = 0; i < n->perms.n; ++i) {
         out.append_char(n->perms.p[i].mode);
         out.append_uint(n->perms.p[i].id);
@@ -494,19 +478,13 @@ Err Store::get_perms(domid_t caller, int conn, uint32_t tx, const char* path, Bu
 
 Err Store::set_perms(domid_t caller, int conn, uint32_t tx, const char* path, const Perms& perms) {
     if (perms.n == 0 || perms.n > kMaxPerms) return Err::Inval;
-    Buf abs;
-    Tree* t;
-    Transaction* x;
-    Err e = resolve(caller, path, abs);
-    if (e == Err::Ok) e = tree_for(conn, tx, &t, &x);
-    if (e != Err::Ok) return e;
-    Node* n = walk(t, abs.c_str());
-    if (!n) return Err::Noent;
-    if (!allowed(caller, n, 'w')) return Err::Acces;
+    Target at;
+    Node* n;
+    if (const Err e = existing(caller, conn, tx, path, 'w', at, &n); e != Err::Ok) return e;
     // Only dom0 hands a node to another owner.
     if (caller != kPrivileged && perms.p[0].id != n->perms.p[0].id) return Err::Acces;
     n->perms = perms;
-    changed(x, abs.c_str(), false);
+    changed(at.tx, at.abs.c_str(), false);
     return Err::Ok;
 }
 

@@ -107,6 +107,17 @@ public:
 private:
     Err resolve(domid_t caller, const char* path, proto::Buf& abs) const;
     Err tree_for(int conn, uint32_t tx, Tree** t, Transaction** txp);
+    // Where a request's path leads: its absolute form, the tree it is looked up in (the
+    // live one or the transaction's private copy) and the transaction (nullptr: none).
+    struct Target {
+        proto::Buf abs;
+        Tree* tree = nullptr;
+        Transaction* tx = nullptr;
+    };
+    Err locate(domid_t caller, int conn, uint32_t tx, const char* path, Target& at);
+    // locate(), then the node there, which must exist and allow the caller `mode` ('r'/'w').
+    Err existing(domid_t caller, int conn, uint32_t tx, const char* path, char mode, Target& at,
+                 Node** n);
     void changed(Transaction* tx, const char* abs, bool recursive);
     void fire(const char* abs, bool recursive);
     bool can_read(domid_t caller, const Node* n) const;
