@@ -1,28 +1,16 @@
 // Console output on a PL011 (transmit only: poll FR.TXFF, write DR).
 #include <bare/bare.h>
+#include <bare/pl011.h>
 
 namespace {
 volatile uint32_t* uart = reinterpret_cast<volatile uint32_t*>(0x09000000);
-constexpr unsigned kDr = 0x00 / 4, kFr = 0x18 / 4;
-constexpr uint32_t kFrTxff = 1u << 5;
 } // namespace
 
 namespace bare {
 
 void console_init(const Fdt& fdt) {
     if (!fdt.valid()) return;
-    const int chosen = fdt.node("/chosen");
-    const char* path = chosen >= 0 ? fdt.prop_string(chosen, "stdout-path") : nullptr;
-    if (!path) return;
-    // stdout-path may carry options after ':' ("/pl011@9000000:115200n8").
-    char buf[128];
-    size_t i = 0;
-    while (path[i] && path[i] != ':' && i + 1 < sizeof buf) {
-        buf[i] = path[i];
-        ++i;
-    }
-    buf[i] = 0;
-    const int n = fdt.node(buf);
+    const int n = fdt.stdout_node();
     uint64_t addr, size;
     if (n >= 0 && fdt.reg(n, &addr, &size)) uart = reinterpret_cast<volatile uint32_t*>(addr);
 }
@@ -30,9 +18,7 @@ void console_init(const Fdt& fdt) {
 } // namespace bare
 
 extern "C" void bare_putc(char c) {
-    while (uart[kFr] & kFrTxff) {
-    }
-    uart[kDr] = static_cast<uint8_t>(c);
+    bare::pl011_putc(uart, c);
 }
 
 extern "C" void bare_puts(const char* s) {

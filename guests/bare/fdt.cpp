@@ -104,6 +104,20 @@ const char* Fdt::prop_string(int node_off, const char* name) const {
     return s;
 }
 
+int Fdt::stdout_node() const {
+    const int chosen = node("/chosen");
+    const char* path = chosen >= 0 ? prop_string(chosen, "stdout-path") : nullptr;
+    if (!path) return -1;
+    char buf[128];
+    size_t i = 0;
+    while (path[i] && path[i] != ':' && i + 1 < sizeof buf) {
+        buf[i] = path[i];
+        ++i;
+    }
+    buf[i] = 0;
+    return node(buf);
+}
+
 bool Fdt::reg(int node_off, uint64_t* addr, uint64_t* size) const {
     uint32_t len;
     const uint8_t* p = static_cast<const uint8_t*>(prop(node_off, "reg", &len));

@@ -2,6 +2,8 @@
 // console ring for a domU). Output before a sink exists is kept and replayed.
 #include "internal.h"
 
+#include <bare/pl011.h>
+
 namespace minios {
 namespace {
 
@@ -11,17 +13,11 @@ char early[8192];
 size_t early_len = 0;
 bool early_overflow = false;
 
-// --- PL011 (transmit only: wait while FR.TXFF, write DR) ---------------------------------
-volatile uint32_t* uart = nullptr;
-constexpr unsigned kUartDr = 0x00 / 4, kUartFr = 0x18 / 4;
-constexpr uint32_t kFrTxff = 1u << 5;
+volatile uint32_t* uart = nullptr; // the PL011
 
 void pl011_write(const char* s, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-        while (uart[kUartFr] & kFrTxff) {
-        }
-        uart[kUartDr] = static_cast<uint8_t>(s[i]);
-    }
+    for (size_t i = 0; i < n; ++i)
+        bare::pl011_putc(uart, s[i]);
 }
 
 } // namespace
@@ -45,17 +41,7 @@ const char* console_sink_name() {
 
 // The PL011 named by /chosen/stdout-path.
 void console_init_native(const bare::Fdt& fdt) {
-    const int chosen = fdt.node("/chosen");
-    const char* path = chosen >= 0 ? fdt.prop_string(chosen, "stdout-path") : nullptr;
-    if (!path) return;
-    char buf[128];
-    size_t i = 0;
-    while (path[i] && path[i] != ':' && i + 1 < sizeof buf) {
-        buf[i] = path[i];
-        ++i;
-    }
-    buf[i] = 0;
-    const int node = fdt.node(buf);
+    const int node = fdt.stdout_node();
     uint64_t addr, size;
     if (node < 0 || !fdt.is_compatible(node, "arm,pl011") || !fdt.reg_at(node, 0, &addr, &size))
         return;

@@ -57,12 +57,7 @@ void console_init_ring() {
     if (hvm_get_param(DOMID_SELF, HVM_PARAM_CONSOLE_PFN, &pfn) != 0 || pfn == 0 ||
         hvm_get_param(DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN, &evtchn) != 0) {
         // No PV console: try console_io (hypervisors may accept it from any domain).
-        console_set_sink(
-            [](const char* s, size_t n) {
-                hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n,
-                          reinterpret_cast<uint64_t>(s));
-            },
-            "xen-console_io");
+        console_set_sink(console_io_write, "xen-console_io");
         return;
     }
     if (!map(pfn << kPageShift, kPageSize, MemType::Normal))

@@ -15,26 +15,10 @@ bool on_xen = false;
 bool dom0 = false;
 int hyp_node = -1;
 
-void console_io_write(const char* s, size_t n) {
-    // console_io takes a guest virtual address; ours equal guest physical ones.
-    hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n, reinterpret_cast<uint64_t>(s));
-}
-
 } // namespace
 
-int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4) {
-    register uint64_t x0 asm("x0") = a0;
-    register uint64_t x1 asm("x1") = a1;
-    register uint64_t x2 asm("x2") = a2;
-    register uint64_t x3 asm("x3") = a3;
-    register uint64_t x4 asm("x4") = a4;
-    register uint64_t x16 asm("x16") = nr;
-    // Xen may clobber the argument registers and x16 (debug builds poison them).
-    asm volatile("hvc #0xEA1"
-                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x16)
-                 :
-                 : "memory");
-    return static_cast<int64_t>(x0);
+void console_io_write(const char* s, size_t n) {
+    bare::xen_console_write(s, n);
 }
 
 bool present() {

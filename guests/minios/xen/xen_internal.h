@@ -17,6 +17,8 @@ extern vcpu_info_t* vcpu0;
 void events_init(const bare::Fdt& fdt, int hyp_node);
 void grant_init(const bare::Fdt& fdt, int hyp_node);
 void console_init_ring();
+// A console sink on console_io (dom0's console, or a domU's without a PV console ring).
+void console_io_write(const char* s, size_t n);
 void timer_init_virq();
 // Pages of the foreign-mapping window (grant maps, foreign memory); 0 when none is left.
 paddr_t window_alloc(unsigned pages);

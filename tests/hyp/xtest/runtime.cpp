@@ -4,6 +4,7 @@
 #include "../../../hypervisor/include/public/vcpu.h"
 
 #include <bare/bare.h>
+#include <bare/xen.h>
 #include <xtest/xtest.h>
 
 extern "C" {
@@ -124,20 +125,6 @@ void upcall(uint32_t) {
 
 } // namespace
 
-int64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4) {
-    register uint64_t x0 asm("x0") = a0;
-    register uint64_t x1 asm("x1") = a1;
-    register uint64_t x2 asm("x2") = a2;
-    register uint64_t x3 asm("x3") = a3;
-    register uint64_t x4 asm("x4") = a4;
-    register uint64_t x16 asm("x16") = nr;
-    asm volatile("hvc #0xea1"
-                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x16)
-                 :
-                 : "memory");
-    return static_cast<int64_t>(x0);
-}
-
 int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3) {
     return bare::psci_call(fn, a1, a2, a3);
 }
@@ -148,8 +135,7 @@ void printf(const char* fmt, ...) {
     va_start(ap, fmt);
     const int n = bare_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n < 0 ? 0 : (n < 255 ? n : 255),
-              reinterpret_cast<uint64_t>(buf));
+    bare::xen_console_write(buf, n < 0 ? 0 : (n < 255 ? n : 255));
 }
 
 void check(bool ok, const char* name, const char* fmt, ...) {

@@ -51,6 +51,9 @@ public:
     // Property value and length, or nullptr.
     const void* prop(int node, const char* name, uint32_t* len = nullptr) const;
     const char* prop_string(int node, const char* name) const;
+    // The node /chosen/stdout-path names (without the options after ':', as in
+    // "/pl011@9000000:115200n8"), or -1.
+    int stdout_node() const;
     // First (address, size) pair of `reg` with 2+2 cells.
     bool reg(int node, uint64_t* addr, uint64_t* size) const;
 

@@ -3,6 +3,7 @@
 // Xen errno (-XEN_E*) or a GNTST_* status, never by panicking: apps decide.
 #pragma once
 
+#include <bare/xen.h>
 #include <minios/minios.h>
 #include <proto/barrier.h>
 #include <proto/buf.h>
@@ -19,8 +20,10 @@ bool present(); // a /hypervisor node compatible with "xen,xen" was found
 bool is_dom0();
 
 // --- raw hypercalls (hvc #0xEA1, number in x16, arguments x0..x4) -------------------------
-int64_t hypercall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
-                  uint64_t a4 = 0);
+inline int64_t hypercall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
+                         uint64_t a3 = 0, uint64_t a4 = 0) {
+    return bare::xen_hypercall(nr, a0, a1, a2, a3, a4);
+}
 inline int64_t hypercall_ptr(uint64_t nr, uint64_t cmd, const volatile void* arg) {
     return hypercall(nr, cmd, reinterpret_cast<uint64_t>(arg));
 }

@@ -6,6 +6,7 @@
 #include "../../../../hypervisor/include/public/event_channel.h"
 #include "../../../../hypervisor/include/public/xen.h"
 
+#include <bare/xen.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,8 +18,10 @@ namespace xt {
 void main();
 
 // --- hypercalls ---------------------------------------------------------------------------
-int64_t hypercall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
-                  uint64_t a4 = 0);
+inline int64_t hypercall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
+                         uint64_t a3 = 0, uint64_t a4 = 0) {
+    return bare::xen_hypercall(nr, a0, a1, a2, a3, a4);
+}
 int64_t psci(uint64_t fn, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0);
 
 // --- console and results --------------------------------------------------------------------
