@@ -67,27 +67,31 @@ int set_max_vcpus(domid_t domid, uint32_t n) {
     return static_cast<int>(domctl(op));
 }
 
+namespace {
+// A domctl whose argument struct our public headers do not declare: its bytes go at the
+// start of the union.
+int domctl_raw(uint32_t cmd, domid_t domid, const void* arg, size_t size) {
+    xen_domctl_t op{};
+    op.cmd = cmd;
+    op.domain = domid;
+    memcpy(op.u.pad, arg, size);
+    return static_cast<int>(domctl(op));
+}
+} // namespace
+
 int set_paging_pool(domid_t domid, uint64_t bytes) {
     // XEN_DOMCTL_set_paging_mempool_size (86), struct xen_domctl_paging_mempool { uint64
     // size; } (Xen 4.17's domctl.h): the pool Xen on Arm takes a domain's stage-2 tables
     // from. Hypervisors without it answer -ENOSYS, which is fine.
     constexpr uint32_t kSetPagingMempoolSize = 86;
-    xen_domctl_t op{};
-    op.cmd = kSetPagingMempoolSize;
-    op.domain = domid;
-    memcpy(op.u.pad, &bytes, sizeof bytes);
-    return static_cast<int>(domctl(op));
+    return domctl_raw(kSetPagingMempoolSize, domid, &bytes, sizeof bytes);
 }
 
 int set_address_size(domid_t domid, uint32_t bits) {
     // XEN_DOMCTL_set_address_size (35), struct xen_domctl_address_size { uint32 size; }
     // (Xen's domctl.h): Xen on Arm creates domains 32-bit until told otherwise.
     constexpr uint32_t kSetAddressSize = 35;
-    xen_domctl_t op{};
-    op.cmd = kSetAddressSize;
-    op.domain = domid;
-    memcpy(op.u.pad, &bits, sizeof bits);
-    return static_cast<int>(domctl(op));
+    return domctl_raw(kSetAddressSize, domid, &bits, sizeof bits);
 }
 
 int set_max_mem(domid_t domid, uint64_t kib) {
