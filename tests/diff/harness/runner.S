@@ -6,6 +6,8 @@
 // diff_block_end, which saves x0-x30, SP_EL0 and NZCV into diff_state and returns to the
 // caller of diff_run_block.
 
+#include <bare/entry_macros.S>
+
     .text
     .balign 4
     .globl diff_run_block
@@ -13,12 +15,7 @@
 // At EL0 the block is entered by an exception return (EL0t, interrupts masked) and ends
 // with SVC #0xd1ff; the EL1 handler captures the state and returns to diff_el0_return.
 diff_run_block:
-    stp     x29, x30, [sp, #-96]!
-    stp     x19, x20, [sp, #16]
-    stp     x21, x22, [sp, #32]
-    stp     x23, x24, [sp, #48]
-    stp     x25, x26, [sp, #64]
-    stp     x27, x28, [sp, #80]
+    push_callee_saved
     cbnz    x1, 1f
     br      x0
 1:  msr     elr_el1, x0
@@ -29,12 +26,7 @@ diff_run_block:
 
     .globl diff_el0_return
 diff_el0_return:
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
+    pop_callee_saved
     ret
 
     .globl diff_block_end
@@ -64,12 +56,7 @@ diff_block_end:
     str     x1, [x0, #248]
     mrs     x1, nzcv
     str     x1, [x0, #256]
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
+    pop_callee_saved
     ret
 
     .globl diff_enter_el1

@@ -1,7 +1,8 @@
 // Assembler macros for the entry code of the images built on guests/bare: the bare runtime
-// (bare/start.S), the mini-OS (minios/arch/head.S) and the hypervisor's in-guest tests
-// (tests/hyp/xtest/start.S). Included with #include <bare/entry_macros.S>; it emits no
-// code by itself.
+// (bare/start.S), the mini-OS (minios/arch/head.S), the hypervisor's in-guest tests
+// (tests/hyp/xtest/start.S) and the test images that run code at a lower EL
+// (tests/diff/harness, tests/system/images/cpu_common). Included with
+// #include <bare/entry_macros.S>; it emits no code by itself.
 //
 // The hypervisor keeps its own entry code (hypervisor/arch/arm64): it shares only
 // hypervisor/include/public/ with the guests, never their runtime.
@@ -38,6 +39,27 @@
     mov     x2, #\size
     msub    x1, \index, x2, x1
     mov     sp, x1
+    .endm
+
+// A call that leaves through an exception return and comes back through a handler jumping
+// to a label (the test images' run-at-a-lower-EL helpers) keeps the AAPCS64 callee-saved
+// registers x19..x30 in a 96-byte frame on the stack meanwhile.
+    .macro push_callee_saved
+    stp     x29, x30, [sp, #-96]!
+    stp     x19, x20, [sp, #16]
+    stp     x21, x22, [sp, #32]
+    stp     x23, x24, [sp, #48]
+    stp     x25, x26, [sp, #64]
+    stp     x27, x28, [sp, #80]
+    .endm
+
+    .macro pop_callee_saved
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
     .endm
 
 // Pushes a frame and saves x0..x30 into it.

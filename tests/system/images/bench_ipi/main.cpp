@@ -59,10 +59,7 @@ void work(unsigned me) {
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const uint32_t iar = gicc(GICC_IAR);
     if ((iar & 0x3ff) == kSgi) {
         const unsigned me = bare::cpu_index();

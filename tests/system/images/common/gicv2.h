@@ -40,6 +40,13 @@ enum : uint32_t {
     GICH_LR0 = 0x100,
 };
 
+// For images that expect no exception but IRQs: anything else is reported and ends the run.
+inline void expect_irq(const BareFrame* f, uint64_t kind) {
+    if (kind == 1) return;
+    bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
+    bare_power_off();
+}
+
 inline volatile uint32_t& reg(uint64_t base, uint32_t off) {
     return *reinterpret_cast<volatile uint32_t*>(base + off);
 }

@@ -5,17 +5,14 @@
 // (from EL1) or SVC #0xffff (from EL0; the EL1 handler turns it into HVC #0xffff); the EL2
 // handler then returns to cputest_el2_return, which unwinds run_lower's frame.
 
+#include <bare/entry_macros.S>
+
     .text
     .balign 4
     .globl cputest_run_lower
 // void cputest_run_lower(void (*fn)(), uint64_t spsr, uint64_t sp_lower)
 cputest_run_lower:
-    stp     x29, x30, [sp, #-96]!
-    stp     x19, x20, [sp, #16]
-    stp     x21, x22, [sp, #32]
-    stp     x23, x24, [sp, #48]
-    stp     x25, x26, [sp, #64]
-    stp     x27, x28, [sp, #80]
+    push_callee_saved
     mov     x19, x0
     tst     x1, #0xc                    // EL0 or EL1?
     b.eq    1f
@@ -38,10 +35,5 @@ cputest_el0_tramp:
 
     .globl cputest_el2_return
 cputest_el2_return:
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
+    pop_callee_saved
     ret

@@ -37,10 +37,7 @@ void cpu_setup() {
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const unsigned me = bare::cpu_index();
     const uint32_t iar = gicc(GICC_IAR);
     const unsigned id = iar & 0x3ff;

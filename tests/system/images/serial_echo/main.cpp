@@ -39,10 +39,7 @@ void got(char c) {
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const uint32_t iar = gicc(GICC_IAR);
     if ((iar & 0x3ff) == kUartIntid) {
         while (!(uart[kFr] & kRxfe))

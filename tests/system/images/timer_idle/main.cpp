@@ -12,10 +12,7 @@ volatile unsigned up[8];
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const uint32_t iar = gicc(GICC_IAR);
     WRITE_SYSREG(cnthp_ctl_el2, 0);
     gicc(GICC_EOIR, iar);

@@ -28,10 +28,7 @@ void sleep_on_timer(unsigned me) {
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const unsigned me = bare::cpu_index();
     const uint32_t iar = gicc(GICC_IAR);
     WRITE_SYSREG(cntv_ctl_el0, 0);

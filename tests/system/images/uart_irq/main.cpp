@@ -14,10 +14,7 @@ volatile uint32_t seen_iar, seen_mis;
 } // namespace
 
 extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
-    if (kind != 1) {
-        bare_printf("unexpected exception %u esr %lx\n", unsigned(kind), f->esr);
-        bare_power_off();
-    }
+    expect_irq(f, kind);
     const uint32_t iar = gicc(GICC_IAR);
     seen_mis = reg(kUart, UARTMIS);
     reg(kUart, UARTIMSC) = 0;
