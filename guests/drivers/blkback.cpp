@@ -47,25 +47,14 @@ public:
     }
 };
 
-struct Device {
-    bool used;
-    domid_t fe;
-    uint32_t devid;
-    char be_dir[96];
-    char fe_dir[96];
-    char fe_state_path[112];
+struct Device : BackendDevice {
     Disk disk;
-    bool connected;
-    bool closed;
     void* ring_page;
     grant_handle_t ring_handle;
-    evtchn_port_t port;
     blk::Ring ring;
     GrantCopier copier;
     blk::Backend* core;
     uint64_t done_requests, done_errors; // of cores already gone
-    bool work;
-    unsigned reports;
 };
 
 Device devices[kMaxDevices];
@@ -86,10 +75,6 @@ void report_bad_request(void* ctx, const blkif_request& r, const char* why) {
                d->devid, r.id, r.operation, r.sector_number, r.nr_segments, why);
 }
 
-void set_state(Device& d, XenbusState s) {
-    xenbus::switch_state(d.be_dir, s);
-}
-
 void disconnect(Device& d) {
     if (!d.connected) return;
     xen::close_port(d.port);
@@ -101,14 +86,8 @@ void disconnect(Device& d) {
     d.connected = false;
 }
 
-// The frontend cannot be talked to: say so in xenstore (as xenbus_dev_fatal does) and close.
 void fatal(Device& d, const char* what) {
-    printf("blkback: vbd %u/%u: %s; closing the device\n", d.fe, d.devid, what);
-    char path[128];
-    bare_snprintf(path, sizeof path, "%s/error", d.be_dir);
-    xenbus::write(path, what);
-    disconnect(d);
-    set_state(d, XenbusStateClosing);
+    backend_fatal(d, disconnect, "blkback: vbd", what);
 }
 
 void connect(Device& d) {
@@ -140,7 +119,7 @@ void connect(Device& d) {
     d.core->set_report(report_bad_request, &d);
     d.connected = true;
     ++connections;
-    set_state(d, XenbusStateConnected);
+    xenbus::switch_state(d.be_dir, XenbusStateConnected);
     printf("blkback: vbd %u/%u connected (%lu sectors%s)\n", d.fe, d.devid,
            d.disk.bytes / blk::kSectorSize, d.disk.readonly ? ", read-only" : "");
     d.work = true; // requests may already be waiting
@@ -150,38 +129,17 @@ void connect(Device& d) {
 void frontend_changed(const char*, void* arg) {
     Device& d = *static_cast<Device*>(arg);
     if (!d.used) return;
-    switch (frontend_step(d.fe_state_path, d.connected, d.closed)) {
-    case FrontendStep::Connect:
-        connect(d);
-        break;
-    case FrontendStep::Close:
-        disconnect(d);
-        set_state(d, XenbusStateClosing);
-        set_state(d, XenbusStateClosed);
-        d.closed = true;
-        printf("blkback: vbd %u/%u closed by the frontend\n", d.fe, d.devid);
-        break;
-    case FrontendStep::None:
-        break;
-    }
+    backend_frontend_changed(d, connect, disconnect, "blkback: vbd");
 }
 
 void add_device(domid_t fe, uint32_t devid) {
-    Device* d = nullptr;
-    for (Device& x : devices) {
-        if (x.used && x.fe == fe && x.devid == devid) return;
-        if (!x.used && !d) d = &x;
-    }
+    bool full;
+    Device* d = new_backend_device(devices, fe, devid, &full);
     if (!d) {
-        printf("blkback: too many devices; vbd %u/%u ignored\n", fe, devid);
+        if (full) printf("blkback: too many devices; vbd %u/%u ignored\n", fe, devid);
         return;
     }
-    *d = Device{};
-    d->fe = fe;
-    d->devid = devid;
-    bare_snprintf(d->be_dir, sizeof d->be_dir, "/local/domain/%u/backend/vbd/%u/%u", self, fe,
-                  devid);
-    if (!read_frontend_dir(d->be_dir, d->fe_dir, sizeof d->fe_dir))
+    if (!backend_find_frontend(*d, self, "vbd"))
         return; // not fully written yet: the next watch event brings us back
     proto::Buf v;
     if (xs_read(d->be_dir, "params", v) != 0 || !resolver(v.c_str(), &d->disk)) {
@@ -197,9 +155,7 @@ void add_device(domid_t fe, uint32_t devid) {
     xs_printf(d->be_dir, "sector-size", "%u", blk::kSectorSize);
     xs_printf(d->be_dir, "physical-sector-size", "%u", blk::kSectorSize);
     xs_printf(d->be_dir, "info", "%u", d->disk.readonly ? VDISK_READONLY : 0u);
-    set_state(*d, XenbusStateInitWait);
-    bare_snprintf(d->fe_state_path, sizeof d->fe_state_path, "%s/state", d->fe_dir);
-    xenbus::watch(d->fe_state_path, frontend_changed, d);
+    backend_wait_for_frontend(*d, frontend_changed);
 }
 
 // Any change under backend/vbd: look for devices we do not serve yet.

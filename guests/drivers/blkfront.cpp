@@ -55,11 +55,7 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
 }
 
 int Blkfront::disconnect(uint64_t timeout_ns) {
-    xenbus::switch_state(dir_, XenbusStateClosing);
-    char path[128];
-    bare_snprintf(path, sizeof path, "%s/state", be_dir_);
-    const int st = xenbus::wait_for_state(path, XenbusStateClosing, XenbusStateClosed, timeout_ns);
-    xenbus::switch_state(dir_, XenbusStateClosed);
+    const int st = close_handshake(dir_, be_dir_, timeout_ns);
     xen::close_port(port_);
     // The backend unmapped the ring when it closed; the grants come back.
     xen::end_access(static_cast<grant_ref_t>(ring_ref_));

@@ -42,22 +42,12 @@ public:
     }
 };
 
-struct Vif {
-    bool used;
-    domid_t fe;
-    uint32_t devid;
-    char be_dir[96];
-    char fe_dir[96];
-    char fe_state_path[112];
+struct Vif : BackendDevice {
     uint8_t mac[6];
-    bool connected, closed;
     void* tx_page;
     void* rx_page;
     grant_handle_t tx_handle, rx_handle;
-    evtchn_port_t port;
     int bridge_port;
-    bool work;
-    unsigned reports;
 };
 
 Vif vifs[kMaxVifs];
@@ -77,10 +67,6 @@ void report_bad(void*, int port, const char* why) {
             printf("netback: vif %u/%u: bad transmit request: %s\n", v.fe, v.devid, why);
 }
 
-void set_state(Vif& v, XenbusState s) {
-    xenbus::switch_state(v.be_dir, s);
-}
-
 void disconnect(Vif& v) {
     if (!v.connected) return;
     bridge.remove_port(v.bridge_port);
@@ -91,10 +77,7 @@ void disconnect(Vif& v) {
 }
 
 void fatal(Vif& v, const char* what) {
-    printf("netback: vif %u/%u: %s; closing the device\n", v.fe, v.devid, what);
-    xs_write(v.be_dir, "error", what);
-    disconnect(v);
-    set_state(v, XenbusStateClosing);
+    backend_fatal(v, disconnect, "netback: vif", what);
 }
 
 void connect(Vif& v) {
@@ -122,7 +105,7 @@ void connect(Vif& v) {
     v.bridge_port = bridge.add_port(v.fe, v.mac, static_cast<net::TxShared*>(v.tx_page),
                                     static_cast<net::RxShared*>(v.rx_page), kPageSize);
     v.connected = true;
-    set_state(v, XenbusStateConnected);
+    xenbus::switch_state(v.be_dir, XenbusStateConnected);
     printf("netback: vif %u/%u connected (%02x:%02x:%02x:%02x:%02x:%02x)\n", v.fe, v.devid,
            v.mac[0], v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
     v.work = true;
@@ -130,36 +113,13 @@ void connect(Vif& v) {
 }
 
 void frontend_changed(const char*, void* arg) {
-    Vif& v = *static_cast<Vif*>(arg);
-    switch (frontend_step(v.fe_state_path, v.connected, v.closed)) {
-    case FrontendStep::Connect:
-        connect(v);
-        break;
-    case FrontendStep::Close:
-        disconnect(v);
-        set_state(v, XenbusStateClosing);
-        set_state(v, XenbusStateClosed);
-        v.closed = true;
-        printf("netback: vif %u/%u closed by the frontend\n", v.fe, v.devid);
-        break;
-    case FrontendStep::None:
-        break;
-    }
+    backend_frontend_changed(*static_cast<Vif*>(arg), connect, disconnect, "netback: vif");
 }
 
 void add_vif(domid_t fe, uint32_t devid) {
-    Vif* v = nullptr;
-    for (Vif& x : vifs) {
-        if (x.used && x.fe == fe && x.devid == devid) return;
-        if (!x.used && !v) v = &x;
-    }
-    if (!v) return;
-    *v = Vif{};
-    v->fe = fe;
-    v->devid = devid;
-    bare_snprintf(v->be_dir, sizeof v->be_dir, "/local/domain/%u/backend/vif/%u/%u", self, fe,
-                  devid);
-    if (!read_frontend_dir(v->be_dir, v->fe_dir, sizeof v->fe_dir)) return;
+    bool full;
+    Vif* v = new_backend_device(vifs, fe, devid, &full);
+    if (!v || !backend_find_frontend(*v, self, "vif")) return;
     proto::Buf s;
     const char* mac_end = nullptr;
     if (xs_read(v->be_dir, "mac", s) != 0 || !(mac_end = parse_mac(s.c_str(), v->mac)) ||
@@ -170,9 +130,7 @@ void add_vif(domid_t fe, uint32_t devid) {
     v->used = true;
     xs_write(v->be_dir, "feature-rx-copy", "1");
     xs_write(v->be_dir, "feature-rx-flip", "0");
-    set_state(*v, XenbusStateInitWait);
-    bare_snprintf(v->fe_state_path, sizeof v->fe_state_path, "%s/state", v->fe_dir);
-    xenbus::watch(v->fe_state_path, frontend_changed, v);
+    backend_wait_for_frontend(*v, frontend_changed);
 }
 
 void backend_changed(const char*, void*) {

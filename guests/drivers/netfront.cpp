@@ -152,11 +152,7 @@ int Netfront::raw_tx(netif_tx_request r, int16_t* status, uint64_t timeout_ns) {
 }
 
 int Netfront::disconnect(uint64_t timeout_ns) {
-    xenbus::switch_state(dir_, XenbusStateClosing);
-    char path[128];
-    bare_snprintf(path, sizeof path, "%s/state", be_dir_);
-    const int st = xenbus::wait_for_state(path, XenbusStateClosing, XenbusStateClosed, timeout_ns);
-    xenbus::switch_state(dir_, XenbusStateClosed);
+    const int st = close_handshake(dir_, be_dir_, timeout_ns);
     xen::close_port(port_);
     xen::end_access(static_cast<grant_ref_t>(tx_ring_ref_));
     xen::end_access(static_cast<grant_ref_t>(rx_ring_ref_));

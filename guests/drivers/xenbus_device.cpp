@@ -68,10 +68,21 @@ void for_each_backend_device(const char* type_dir, void (*add)(domid_t, uint32_t
     }
 }
 
-bool read_frontend_dir(const char* be_dir, char* fe_dir, size_t fe_dir_size) {
+int close_handshake(const char* dir, const char* be_dir, uint64_t timeout_ns) {
+    xenbus::switch_state(dir, XenbusStateClosing);
+    char path[128];
+    bare_snprintf(path, sizeof path, "%s/state", be_dir);
+    const int st = xenbus::wait_for_state(path, XenbusStateClosing, XenbusStateClosed, timeout_ns);
+    xenbus::switch_state(dir, XenbusStateClosed);
+    return st;
+}
+
+bool backend_find_frontend(BackendDevice& d, domid_t self, const char* type) {
+    bare_snprintf(d.be_dir, sizeof d.be_dir, "/local/domain/%u/backend/%s/%u/%u", self, type, d.fe,
+                  d.devid);
     proto::Buf v;
-    if (xs_read(be_dir, "frontend", v) != 0 || v.size() >= fe_dir_size) return false;
-    bare_snprintf(fe_dir, fe_dir_size, "%s", v.c_str());
+    if (xs_read(d.be_dir, "frontend", v) != 0 || v.size() >= sizeof d.fe_dir) return false;
+    bare_snprintf(d.fe_dir, sizeof d.fe_dir, "%s", v.c_str());
     return true;
 }
 
