@@ -22,6 +22,29 @@ constexpr uint32_t ring_entries(size_t bytes, size_t entry_size) {
     return n ? p : 0;
 }
 
+// Copies an entry out of the shared page through a volatile pointer, byte by byte: the other
+// end may rewrite the slot at any time, so we only ever look at our copy.
+template <class T>
+T copy_from_shared(const T* src) {
+    T r;
+    const volatile unsigned char* s = reinterpret_cast<const volatile unsigned char*>(src);
+    unsigned char* d = reinterpret_cast<unsigned char*>(&r);
+    for (size_t i = 0; i < sizeof(T); ++i)
+        d[i] = s[i];
+    return r;
+}
+
+// RING_PUSH_{REQUESTS,RESPONSES}_AND_CHECK_NOTIFY: publishes the producer index `now` in
+// `prod` and tells whether the other end asked to be notified (its `event` index lies in
+// the range just published).
+inline bool push_and_check_notify(RING_IDX& prod, RING_IDX now, const RING_IDX& event) {
+    const RING_IDX old = prod;
+    wmb(); // the other end sees the entries before the new producer index
+    write_once(prod, now);
+    mb(); // ... and the producer index before we read its event index
+    return RING_IDX(now - read_once(event)) < RING_IDX(now - old);
+}
+
 template <class Req, class Rsp>
 union RingEntry {
     Req req;
@@ -62,12 +85,7 @@ public:
     Req* next_request() { return &sring_->ring[req_prod_pvt_++ & (size_ - 1)].req; }
     // Publishes queued requests; true when the back end asked to be notified.
     bool push_requests() {
-        const RING_IDX old = sring_->hdr.req_prod;
-        const RING_IDX now = req_prod_pvt_;
-        wmb(); // the back end sees the requests before the new producer index
-        write_once(sring_->hdr.req_prod, now);
-        mb(); // ... and the producer index before we read its req_event
-        return RING_IDX(now - read_once(sring_->hdr.req_event)) < RING_IDX(now - old);
+        return push_and_check_notify(sring_->hdr.req_prod, req_prod_pvt_, sring_->hdr.req_event);
     }
     // Unconsumed responses, bounded by what can be outstanding (a broken back end cannot
     // make us read slots we never filled).
@@ -83,11 +101,7 @@ public:
         return n > req_prod_pvt_ - rsp_cons_;
     }
     // Copies out the next response and consumes it.
-    Rsp take_response() {
-        Rsp r;
-        copy_from_shared(&r, &sring_->ring[rsp_cons_++ & (size_ - 1)].rsp);
-        return r;
-    }
+    Rsp take_response() { return copy_from_shared(&sring_->ring[rsp_cons_++ & (size_ - 1)].rsp); }
     // RING_FINAL_CHECK_FOR_RESPONSES: asks for a notification on the next response and
     // returns whether some arrived meanwhile.
     bool final_check_for_responses() {
@@ -101,12 +115,6 @@ public:
     Shared* shared() const { return sring_; }
 
 private:
-    static void copy_from_shared(Rsp* dst, const Rsp* src) {
-        const volatile unsigned char* s = reinterpret_cast<const volatile unsigned char*>(src);
-        unsigned char* d = reinterpret_cast<unsigned char*>(dst);
-        for (size_t i = 0; i < sizeof(Rsp); ++i)
-            d[i] = s[i];
-    }
     Shared* sring_ = nullptr;
     uint32_t size_ = 0;
     RING_IDX req_prod_pvt_ = 0;
@@ -141,24 +149,11 @@ public:
     }
     // Copies out the next request (the front end may change the slot afterwards; we only
     // ever look at our copy) and consumes it.
-    Req take_request() {
-        Req r;
-        const volatile unsigned char* s = reinterpret_cast<const volatile unsigned char*>(
-            &sring_->ring[req_cons_++ & (size_ - 1)].req);
-        unsigned char* d = reinterpret_cast<unsigned char*>(&r);
-        for (size_t i = 0; i < sizeof(Req); ++i)
-            d[i] = s[i];
-        return r;
-    }
+    Req take_request() { return copy_from_shared(&sring_->ring[req_cons_++ & (size_ - 1)].req); }
     Rsp* next_response() { return &sring_->ring[rsp_prod_pvt_++ & (size_ - 1)].rsp; }
     // Publishes responses; true when the front end asked to be notified.
     bool push_responses() {
-        const RING_IDX old = sring_->hdr.rsp_prod;
-        const RING_IDX now = rsp_prod_pvt_;
-        wmb();
-        write_once(sring_->hdr.rsp_prod, now);
-        mb();
-        return RING_IDX(now - read_once(sring_->hdr.rsp_event)) < RING_IDX(now - old);
+        return push_and_check_notify(sring_->hdr.rsp_prod, rsp_prod_pvt_, sring_->hdr.rsp_event);
     }
     // RING_FINAL_CHECK_FOR_REQUESTS.
     bool final_check_for_requests() {
