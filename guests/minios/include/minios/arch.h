@@ -1,6 +1,7 @@
 // AArch64 helpers for the mini-OS: barriers, interrupt masking, system registers.
 #pragma once
 
+#include <proto/barrier.h>
 #include <stdint.h>
 
 #define MINIOS_READ_SYSREG(name)                                                                   \
@@ -24,16 +25,10 @@ inline void dsb_ish() {
     asm volatile("dsb ish" ::: "memory");
 }
 // Ordering between this CPU and other observers of shared memory (the hypervisor, other
-// domains): Xen's rings use these as mb/rmb/wmb.
-inline void mb() {
-    asm volatile("dmb ish" ::: "memory");
-}
-inline void rmb() {
-    asm volatile("dmb ishld" ::: "memory");
-}
-inline void wmb() {
-    asm volatile("dmb ishst" ::: "memory");
-}
+// domains): Xen's rings use these as mb/rmb/wmb (DMB ISH, ISHLD, ISHST).
+using proto::mb;
+using proto::rmb;
+using proto::wmb;
 inline void compiler_barrier() {
     asm volatile("" ::: "memory");
 }
