@@ -11,10 +11,18 @@ int64_t domctl(xen_domctl_t& op) {
     return xen::hypercall(__HYPERVISOR_domctl, reinterpret_cast<uint64_t>(&op));
 }
 
-int getdomaininfo(domid_t first, DomainInfo* out) {
+namespace {
+// A domctl for `domid` with its argument union zeroed.
+xen_domctl_t domctl_op(uint32_t cmd, domid_t domid) {
     xen_domctl_t op{};
-    op.cmd = XEN_DOMCTL_getdomaininfo;
-    op.domain = first;
+    op.cmd = cmd;
+    op.domain = domid;
+    return op;
+}
+} // namespace
+
+int getdomaininfo(domid_t first, DomainInfo* out) {
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_getdomaininfo, first);
     const int64_t rc = domctl(op);
     if (rc) return static_cast<int>(rc);
     const auto& i = op.u.getdomaininfo;
@@ -42,9 +50,7 @@ unsigned list_domains(DomainInfo* out, unsigned max) {
 }
 
 int create_domain(const CreateConfig& cfg, domid_t* domid) {
-    xen_domctl_t op{};
-    op.cmd = XEN_DOMCTL_createdomain;
-    op.domain = 0; // let the hypervisor pick the id
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_createdomain, 0); // let the hypervisor pick the id
     auto& c = op.u.createdomain;
     c.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap; // what every Arm guest is
     c.max_vcpus = cfg.max_vcpus;
@@ -60,9 +66,7 @@ int create_domain(const CreateConfig& cfg, domid_t* domid) {
 }
 
 int set_max_vcpus(domid_t domid, uint32_t n) {
-    xen_domctl_t op{};
-    op.cmd = XEN_DOMCTL_max_vcpus;
-    op.domain = domid;
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_max_vcpus, domid);
     op.u.max_vcpus.max = n;
     return static_cast<int>(domctl(op));
 }
@@ -71,9 +75,7 @@ namespace {
 // A domctl whose argument struct our public headers do not declare: its bytes go at the
 // start of the union.
 int domctl_raw(uint32_t cmd, domid_t domid, const void* arg, size_t size) {
-    xen_domctl_t op{};
-    op.cmd = cmd;
-    op.domain = domid;
+    xen_domctl_t op = domctl_op(cmd, domid);
     memcpy(op.u.pad, arg, size);
     return static_cast<int>(domctl(op));
 }
@@ -95,17 +97,13 @@ int set_address_size(domid_t domid, uint32_t bits) {
 }
 
 int set_max_mem(domid_t domid, uint64_t kib) {
-    xen_domctl_t op{};
-    op.cmd = XEN_DOMCTL_max_mem;
-    op.domain = domid;
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_max_mem, domid);
     op.u.max_mem.max_memkb = kib;
     return static_cast<int>(domctl(op));
 }
 
 int set_vcpu_context(domid_t domid, uint32_t vcpu, const vcpu_guest_context_t& ctx) {
-    xen_domctl_t op{};
-    op.cmd = XEN_DOMCTL_setvcpucontext;
-    op.domain = domid;
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_setvcpucontext, domid);
     op.u.vcpucontext.vcpu = vcpu;
     set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctx);
     return static_cast<int>(domctl(op));
@@ -113,9 +111,7 @@ int set_vcpu_context(domid_t domid, uint32_t vcpu, const vcpu_guest_context_t& c
 
 namespace {
 int simple(uint32_t cmd, domid_t domid) {
-    xen_domctl_t op{};
-    op.cmd = cmd;
-    op.domain = domid;
+    xen_domctl_t op = domctl_op(cmd, domid);
     return static_cast<int>(domctl(op));
 }
 } // namespace

@@ -8,39 +8,39 @@
 
 namespace minios::args {
 
-// Copies the value of key into out (nul-terminated); false when the key is absent.
-inline bool get(const char* args, const char* key, char* out, size_t n) {
-    const size_t klen = strlen(key);
+// Calls fn(token, length) for each whitespace-separated token until fn returns true;
+// returns whether it did.
+template <class Fn>
+bool find_token(const char* args, Fn fn) {
     for (const char* p = args; p && *p;) {
         while (*p == ' ' || *p == '\t')
             ++p;
         const char* end = p;
         while (*end && *end != ' ' && *end != '\t')
             ++end;
-        if (size_t(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-            size_t len = size_t(end - p) - klen - 1;
-            if (len >= n) len = n - 1;
-            memcpy(out, p + klen + 1, len);
-            out[len] = 0;
-            return true;
-        }
+        if (fn(p, size_t(end - p))) return true;
         p = end;
     }
     return false;
 }
 
+// Copies the value of key into out (nul-terminated); false when the key is absent.
+inline bool get(const char* args, const char* key, char* out, size_t n) {
+    const size_t klen = strlen(key);
+    return find_token(args, [&](const char* p, size_t len) {
+        if (len <= klen || strncmp(p, key, klen) != 0 || p[klen] != '=') return false;
+        size_t vlen = len - klen - 1;
+        if (vlen >= n) vlen = n - 1;
+        memcpy(out, p + klen + 1, vlen);
+        out[vlen] = 0;
+        return true;
+    });
+}
+
 inline bool flag(const char* args, const char* key) {
     const size_t klen = strlen(key);
-    for (const char* p = args; p && *p;) {
-        while (*p == ' ' || *p == '\t')
-            ++p;
-        const char* end = p;
-        while (*end && *end != ' ' && *end != '\t')
-            ++end;
-        if (size_t(end - p) == klen && strncmp(p, key, klen) == 0) return true;
-        p = end;
-    }
-    return false;
+    return find_token(
+        args, [&](const char* p, size_t len) { return len == klen && strncmp(p, key, klen) == 0; });
 }
 
 inline uint64_t get_uint(const char* args, const char* key, uint64_t fallback) {
