@@ -1,6 +1,7 @@
 // AArch64 helpers for the mini-OS: barriers, interrupt masking, system registers.
 #pragma once
 
+#include <bare/cpu.h>
 #include <proto/barrier.h>
 #include <stdint.h>
 
@@ -33,18 +34,12 @@ inline void compiler_barrier() {
     asm volatile("" ::: "memory");
 }
 
-inline void irq_disable() {
-    asm volatile("msr daifset, #2" ::: "memory");
-}
-inline void irq_enable() {
-    asm volatile("msr daifclr, #2" ::: "memory");
-}
+using bare::irq_disable;
+using bare::irq_enable;
 inline bool irqs_enabled() {
     return (MINIOS_READ_SYSREG(daif) & (1u << 7)) == 0;
 }
-inline void wfi() {
-    asm volatile("dsb sy; wfi" ::: "memory");
-}
+using bare::wfi;
 inline void cpu_relax() {
     asm volatile("yield" ::: "memory");
 }

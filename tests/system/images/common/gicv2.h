@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bare/bare.h>
+#include <bare/cpu.h>
 
 namespace gicv2 {
 
@@ -103,15 +104,9 @@ inline uint32_t hw_lr(unsigned vid, unsigned pid, uint8_t prio, unsigned state) 
     return vid | (pid << 10) | (uint32_t(prio >> 3) << 23) | (state << 28) | (1u << 31);
 }
 
-inline void irq_enable() {
-    asm volatile("msr daifclr, #2" ::: "memory");
-}
-inline void irq_disable() {
-    asm volatile("msr daifset, #2" ::: "memory");
-}
-inline void wfi() {
-    asm volatile("dsb sy; wfi" ::: "memory");
-}
+using bare::irq_disable;
+using bare::irq_enable;
+using bare::wfi;
 
 // Sleeps until `done()` holds, taking interrupts meanwhile. The check runs with IRQs masked,
 // so an interrupt that arrives after it still ends the WFI (D1.16.2) instead of being taken

@@ -6,6 +6,7 @@
 #include "../../../../hypervisor/include/public/event_channel.h"
 #include "../../../../hypervisor/include/public/xen.h"
 
+#include <bare/cpu.h>
 #include <bare/xen.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,12 +43,8 @@ uint64_t counter_hz(); // CNTFRQ
 void delay_ticks(uint64_t ticks);
 // Starts vCPU `cpu` in fn(cpu) (PSCI CPU_ON, context id = cpu).
 int64_t cpu_on(unsigned cpu, void (*fn)(unsigned));
-inline void irq_enable() {
-    asm volatile("msr daifclr, #2" ::: "memory");
-}
-inline void irq_disable() {
-    asm volatile("msr daifset, #2" ::: "memory");
-}
+using bare::irq_disable;
+using bare::irq_enable;
 inline void dsb() {
     asm volatile("dsb sy" ::: "memory");
 }
