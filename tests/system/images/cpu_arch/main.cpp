@@ -37,32 +37,15 @@ constexpr uint64_t esr(unsigned ec, uint32_t iss) {
 
 alignas(64) uint8_t buffer[256];
 
-void (*g_fn)();
-uint64_t g_x0;
-void call_with_x0() {
-    register uint64_t x0 asm("x0") = g_x0;
-    asm volatile("blr %1" : "+r"(x0) : "r"(g_fn) : "x1", "x2", "x3", "x4", "x5", "x30", "memory");
-}
 uint64_t off(const void* fn) {
     return last.elr - reinterpret_cast<uint64_t>(fn);
 }
 
 void el2(void (*fn)(), uint64_t x0 = 0) {
-    clear();
-    g_fn = fn;
-    g_x0 = x0;
-    call_with_x0();
+    run_with_x0(2, fn, x0);
 }
 void lower(unsigned el, void (*fn)(), uint64_t hcr_extra = 0, uint64_t x0 = 0) {
-    clear();
-    set_hcr(RW | hcr_extra);
-    g_fn = fn;
-    g_x0 = x0;
-    if (el == 1)
-        run_el1(call_with_x0);
-    else
-        run_el0(call_with_x0);
-    set_hcr(RW);
+    run_with_x0(el, fn, x0, hcr_extra);
 }
 
 // --- TLB staleness in the EL2 regime ------------------------------------------------------------

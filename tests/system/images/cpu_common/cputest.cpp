@@ -13,6 +13,21 @@ uint64_t resume_addr = 0;
 unsigned checks = 0, failures = 0;
 alignas(16) uint8_t el1_stack[8192];
 alignas(16) uint8_t el0_stack[8192];
+
+void (*g_fn)();
+uint64_t g_x0;
+// Calls g_fn with x0 = g_x0 and keeps the x0 it returns in g_x0. The sequences are
+// functions: they may clobber every caller-saved register (AAPCS64: x0..x17, x30), and
+// some do (t_mrs_ctr writes x6).
+void call_with_x0() {
+    register uint64_t x0 asm("x0") = g_x0;
+    asm volatile("blr %1"
+                 : "+r"(x0)
+                 : "r"(g_fn)
+                 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+                   "x14", "x15", "x16", "x17", "x30", "memory");
+    g_x0 = x0;
+}
 } // namespace
 
 void clear() {
@@ -33,6 +48,24 @@ void run_el0(void (*fn)()) {
     asm volatile("msr sp_el1, %0" ::"r"(el1_stack + sizeof el1_stack));
     set_hcr(hcr() | (1ull << 31));
     cputest_run_lower(fn, 0x3c0, reinterpret_cast<uint64_t>(el0_stack + sizeof el0_stack));
+}
+
+uint64_t run_with_x0(unsigned el, void (*fn)(), uint64_t x0, uint64_t hcr_extra) {
+    clear();
+    g_fn = fn;
+    g_x0 = x0;
+    if (el == 2) {
+        call_with_x0();
+        return g_x0;
+    }
+    constexpr uint64_t kRw = 1ull << 31;
+    set_hcr(kRw | hcr_extra);
+    if (el == 1)
+        run_el1(call_with_x0);
+    else
+        run_el0(call_with_x0);
+    set_hcr(kRw);
+    return g_x0;
 }
 
 void show(const char* name, uint64_t v) {

@@ -27,6 +27,10 @@ void resume_at(uint64_t addr);
 // (RW is set). fn must not use the FP registers.
 void run_el1(void (*fn)());
 void run_el0(void (*fn)());
+// clear(), then runs fn with x0 = x0 (the test sequences take their operand there) at EL2
+// (el == 2, as a plain call) or at EL1/EL0 with HCR_EL2 = RW | hcr_extra meanwhile (RW
+// after). Returns x0 as fn left it. fn may clobber the caller-saved registers.
+uint64_t run_with_x0(unsigned el, void (*fn)(), uint64_t x0 = 0, uint64_t hcr_extra = 0);
 
 // Output lines, "name: ..." -- QEMU and armsim must print the same.
 void show(const char* name, uint64_t v);

@@ -49,35 +49,15 @@ constexpr uint64_t RW = 1ull << 31, VM = 1, IMO = 1ull << 4, FMO = 1ull << 3, AM
 
 alignas(64) uint8_t buffer[256];
 
-void (*g_fn)();
-uint64_t g_x0;
-// Calls g_fn with x0 = g_x0 (the sequences take their operand in x0).
-void call_with_x0() {
-    register uint64_t x0 asm("x0") = g_x0;
-    asm volatile("blr %1" : "+r"(x0) : "r"(g_fn) : "x1", "x30", "memory");
-    g_x0 = x0; // the result, for the sequences that produce one
-}
-
 void el2(const char* name, void (*fn)(), uint64_t x0 = 0, bool far = false) {
-    clear();
-    g_fn = fn;
-    g_x0 = x0;
-    call_with_x0();
+    run_with_x0(2, fn, x0);
     show_exc(name, reinterpret_cast<const void*>(fn), far);
 }
 
 // Runs fn at `el` (1 or 0) with HCR_EL2 = RW | hcr_extra, then prints the exception.
 void lower(unsigned el, const char* name, void (*fn)(), uint64_t hcr_extra = 0, uint64_t x0 = 0,
            bool far = false) {
-    clear();
-    set_hcr(RW | hcr_extra);
-    g_fn = fn;
-    g_x0 = x0;
-    if (el == 1)
-        run_el1(call_with_x0);
-    else
-        run_el0(call_with_x0);
-    set_hcr(RW);
+    run_with_x0(el, fn, x0, hcr_extra);
     show_exc(name, reinterpret_cast<const void*>(fn), far);
 }
 
@@ -173,9 +153,7 @@ extern "C" void bare_main(uint64_t x0) {
     lower(0, "el0 wfi with ntwi=0", t_wfi);
     lower(0, "el0 mrs ctr_el0 with uct=0", t_mrs_ctr);
     lower(0, "el0 dc zva with dze=0", t_dc_zva, 0, reinterpret_cast<uint64_t>(buffer));
-    g_fn = t_dczid;
-    run_el0(call_with_x0);
-    bare_printf("el0 dczid_el0 with dze=0: %lx\n", g_x0);
+    bare_printf("el0 dczid_el0 with dze=0: %lx\n", run_with_x0(0, t_dczid));
     lower(0, "el0 svc under tge", t_svc, TGE);
     lower(0, "el0 udf under tge", t_udf, TGE);
     sysreg_write("sctlr", 0x30d00800 | (1u << 16) | (1u << 15) | (1u << 14));
