@@ -15,9 +15,7 @@ int Blkfront::connect(const char* node, uint64_t timeout_ns, int64_t ring_ref_ov
         return rc;
 
     char path[128];
-    bare_snprintf(path, sizeof path, "%s/state", be_dir_);
-    const int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
-                                          deadline - now_ns());
+    const int st = wait_for_backend_init(be_dir_, path, deadline);
     if (st < 0) return st;
     uint64_t info = 0;
     if (xs_read_uint(be_dir_, "sectors", &sectors_) != 0) return -XEN_ENOENT;

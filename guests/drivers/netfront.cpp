@@ -21,9 +21,7 @@ int Netfront::connect(const char* node, uint64_t timeout_ns) {
     proto::Buf v;
     if (xs_read(dir_, "mac", v) != 0 || !parse_mac(v.c_str(), mac_)) return -XEN_EINVAL;
     char path[128];
-    bare_snprintf(path, sizeof path, "%s/state", be_dir_);
-    const int st = xenbus::wait_for_state(path, XenbusStateInitWait, XenbusStateConnected,
-                                          deadline - now_ns());
+    const int st = wait_for_backend_init(be_dir_, path, deadline);
     if (st < 0) return st;
     uint64_t rx_copy = 0;
     if (xs_read_uint(be_dir_, "feature-rx-copy", &rx_copy) != 0 || rx_copy != 1)

@@ -42,6 +42,12 @@ int find_backend(const char* node, char* dir, size_t dir_size, char* be_dir, siz
     return 0;
 }
 
+int wait_for_backend_init(const char* be_dir, char (&be_state_path)[128], uint64_t deadline) {
+    bare_snprintf(be_state_path, sizeof be_state_path, "%s/state", be_dir);
+    return xenbus::wait_for_state(be_state_path, XenbusStateInitWait, XenbusStateConnected,
+                                  deadline - now_ns());
+}
+
 int finish_connect(const char* dir, const char* be_state_path, uint64_t deadline) {
     const int st = xenbus::wait_for_state(be_state_path, XenbusStateConnected, XenbusStateClosed,
                                           deadline > now_ns() ? deadline - now_ns() : 1);

@@ -22,6 +22,10 @@ const char* parse_mac(const char* s, uint8_t mac[6]);
 int find_backend(const char* node, char* dir, size_t dir_size, char* be_dir, size_t be_dir_size,
                  domid_t* be, uint64_t deadline);
 
+// Names the backend's state key (be_dir/state) in be_state_path and waits (until deadline)
+// for the backend to reach InitWait (or be Connected already). Returns its state or -errno.
+int wait_for_backend_init(const char* be_dir, char (&be_state_path)[128], uint64_t deadline);
+
 // Runs write(tx) in a xenstore transaction, again while the commit says EAGAIN (at most
 // nine tries): a frontend publishes its ring keys and its state together.
 template <typename Write>
