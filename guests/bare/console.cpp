@@ -15,6 +15,12 @@ void console_init(const Fdt& fdt) {
     if (n >= 0 && fdt.reg(n, &addr, &size)) uart = reinterpret_cast<volatile uint32_t*>(addr);
 }
 
+Fdt boot_console(uint64_t x0) {
+    const Fdt fdt(find_dtb(x0));
+    console_init(fdt);
+    return fdt;
+}
+
 } // namespace bare
 
 extern "C" void bare_putc(char c) {

@@ -3,8 +3,7 @@
 #include <bare/bare.h>
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    const bare::Fdt fdt = bare::boot_console(x0);
     const char* model = fdt.valid() ? fdt.prop_string(fdt.node("/"), "model") : nullptr;
     bare_printf("Hello from EL%u on %s\n", bare::current_el(), model ? model : "(no device tree)");
 }

@@ -293,8 +293,7 @@ extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
 }
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     if (bare::current_el() != 2) {
         bare_printf("harness: must start at EL2\n");
         return;

@@ -87,6 +87,8 @@ private:
 uint64_t find_dtb(uint64_t x0);
 // Sets the console from /chosen/stdout-path (PL011), falling back to 0x09000000.
 void console_init(const Fdt& fdt);
+// How images start: the device tree for x0 (find_dtb) and the console it names.
+Fdt boot_console(uint64_t x0);
 
 // PSCI over SMC (EL2) or HVC (EL1 under a hypervisor), chosen by the current EL.
 int64_t psci_call(uint64_t fn, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0);

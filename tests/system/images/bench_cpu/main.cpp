@@ -72,8 +72,7 @@ unsigned sieve(unsigned limit) {
 } // namespace
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     uint64_t seed = 0x9e3779b97f4a7c15ull;
     uint64_t sum = 0;
     for (unsigned round = 0; round < 200; ++round) {

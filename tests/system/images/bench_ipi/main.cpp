@@ -80,8 +80,7 @@ extern "C" void bare_secondary_main(uint64_t cpu) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     gicd(GICD_CTLR, 1);
     cpu_setup();
     ncpus = 1;

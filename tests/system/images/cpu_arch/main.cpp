@@ -102,8 +102,7 @@ extern "C" void bare_secondary_main(uint64_t) {
 }
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     asm volatile("msr cptr_el2, %0; msr mdcr_el2, xzr; msr cpacr_el1, %1; isb" ::"r"(0x33ffull),
                  "r"(3ull << 20));
     set_hcr(RW);

@@ -76,8 +76,7 @@ void sysreg_write(const char* which, uint64_t v) {
 } // namespace
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     // Known values for the controls whose reset values are UNKNOWN or differ between
     // implementations: SCTLR_EL1 with the MMU off, no alignment checks, EL0 traps enabled
     // (nTWI = nTWE = UCT = DZE = UCI = UMA = 0); no CPACR/CPTR/MDCR traps.

@@ -87,8 +87,7 @@ extern "C" void bare_secondary_main(uint64_t) {
 }
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
 
     bare_printf("-- one core\n");
     word[0] = 5;

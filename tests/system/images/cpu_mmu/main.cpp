@@ -129,8 +129,7 @@ uint64_t at(const char* op, uint64_t va) {
 } // namespace
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     for (unsigned i = 0; i < 4; ++i)
         pages[i][0] = pages[i][2] = 0x1000 + i;
     set_hcr(RW | VM);

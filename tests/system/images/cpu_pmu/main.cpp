@@ -65,8 +65,7 @@ uint64_t svc_round_trip() { // MRS + SVC + entry + ERET + return
 } // namespace
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     // Count at EL2 (PMCCFILTR_EL0.NSH), enable the cycle counter, reset it.
     asm volatile(
         "msr pmccfiltr_el0, %0; msr pmcntenset_el0, %1; msr pmcr_el0, %2; isb" ::"r"(1ull << 27),

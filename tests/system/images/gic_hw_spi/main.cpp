@@ -67,8 +67,7 @@ extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     gicd(GICD_CTLR, 1);
     enable(kSpi, 0x80);
     *reinterpret_cast<volatile uint8_t*>(kGicd + GICD_ITARGETSR + kSpi) = 1;

@@ -79,8 +79,7 @@ extern "C" void bare_secondary_main(uint64_t) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     bare::psci_cpu_on(1, reinterpret_cast<uint64_t>(bare_secondary_entry), 1);
 
     show("GICD_TYPER", gicd(0x004));

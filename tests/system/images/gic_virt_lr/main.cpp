@@ -109,8 +109,7 @@ extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     gicd(GICD_CTLR, 1);
     enable(kMaintenance, 0x80);
     cpu_interface_on();

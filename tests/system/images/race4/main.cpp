@@ -39,8 +39,7 @@ extern "C" void bare_secondary_main(uint64_t cpu) {
 }
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     for (unsigned i = 1; i < kCores; ++i) {
         const int64_t r =
             bare::psci_cpu_on(i, reinterpret_cast<uint64_t>(&bare_secondary_entry), i);

@@ -17,8 +17,7 @@ extern "C" void bare_secondary_main(uint64_t) {
 }
 
 extern "C" void bare_main(uint64_t x0) {
-    const bare::Fdt fdt(bare::find_dtb(x0));
-    bare::console_init(fdt);
+    bare::boot_console(x0);
     const uint64_t boots = slot[0] == kMagic ? slot[1] + 1 : 1;
     slot[0] = kMagic;
     slot[1] = boots;

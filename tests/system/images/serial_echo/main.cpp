@@ -50,8 +50,7 @@ extern "C" void bare_exception(BareFrame* f, uint64_t kind) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    const bare::Fdt fdt = bare::boot_console(dtb);
     const char* args = fdt.prop_string(fdt.node("/chosen"), "bootargs");
     const bool fifo = args && strcmp(args, "fifo") == 0;
     if (fifo) uart[kLcrH] = (1u << 4) | (3u << 5); // FEN, 8 bits

@@ -130,8 +130,7 @@ void el1_main() {
 } // namespace
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     gicd(GICD_CTLR, 1);
     enable(kHypTimer, 0x80);
     enable(kVirtTimer, 0x80);

@@ -5,8 +5,7 @@
 #include "../common/gicv2.h"
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     constexpr unsigned kEvnti = 10; // an event each 2048 counts (32.8 us)
     WRITE_SYSREG(cntkctl_el1, (kEvnti << 4) | (1u << 2));
     for (unsigned i = 0; i < 8; ++i) {

@@ -26,8 +26,7 @@ extern "C" void bare_secondary_main(uint64_t cpu) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     unsigned cpus = 1;
     while (cpus < 8 &&
            bare::psci_cpu_on(cpus, reinterpret_cast<uint64_t>(bare_secondary_entry), cpus) == 0) {

@@ -48,8 +48,7 @@ extern "C" void bare_secondary_main(uint64_t cpu) {
 }
 
 extern "C" void bare_main(uint64_t dtb) {
-    bare::Fdt fdt(bare::find_dtb(dtb));
-    bare::console_init(fdt);
+    bare::boot_console(dtb);
     gicd(GICD_CTLR, 1);
     for (unsigned c = 1; c < kCpus; ++c) {
         bare::psci_cpu_on(c, reinterpret_cast<uint64_t>(bare_secondary_entry), c);
