@@ -104,6 +104,8 @@ const char* Fdt::prop_string(int node_off, const char* name) const {
     return s;
 }
 
+// The hypervisor parses stdout-path the same way (common/boot_info.cpp) but shares no code
+// with the guests, only hypervisor/include/public.
 int Fdt::stdout_node() const {
     const int chosen = node("/chosen");
     const char* path = chosen >= 0 ? prop_string(chosen, "stdout-path") : nullptr;

@@ -199,7 +199,9 @@ exception_common:
     frame_restore_gprs_and_eret
 
 // --- cooperative thread switch ----------------------------------------------------------
-// minios_switch(from, to): saves x19..x30 and sp into *from, loads them from *to.
+// minios_switch(from, to): saves x19..x30 and sp into *from, loads them from *to. A thread
+// context (kernel/sched.cpp's layout), not a stack frame: bare/entry_macros.S's
+// push_callee_saved does not apply.
     .text
     .globl minios_switch
 minios_switch:
