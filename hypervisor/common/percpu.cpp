@@ -43,25 +43,30 @@ void context_switch(Pcpu& p, Vcpu* prev, Vcpu* next) {
                             ? RUNSTATE_runnable
                             : (prev->pause_flags & kVpfDown ? RUNSTATE_offline : RUNSTATE_blocked),
                         now_ns);
-    update_runstate(next, RUNSTATE_running, now_ns);
     if (!prev->is_idle) {
         arch::vcpu_save(prev);
+        // Everything this pCPU does with `prev` happens before it publishes the save: from
+        // then on another pCPU may load, run and deschedule it again (re-arming the same
+        // wake-up timer: two timer_set calls at once would link it into two queues), or
+        // destroy its dying domain (a wake-up armed after the destroy's timer_stop would
+        // stay queued). Xen saves the virtual timer in ctxt_switch_from for the same
+        // reason, before context_saved() lets the vCPU run elsewhere.
+        arch::vcpu_descheduled(prev);
+        // A dying domain waits for its vCPUs to leave their pCPUs: the deferred work runs
+        // after this switch has published the save.
+        if (prev->domain->state == DomainState::Dying) raise_softirq(p.id, kSoftirqDeferred);
         __atomic_store_n(&prev->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
     }
     if (!next->is_idle) {
         // Stolen or woken elsewhere just after being descheduled: wait for its old pCPU to
         // save it (a few hundred instructions away, holding no lock).
         sched::wait_context_saved(next);
+        update_runstate(next, RUNSTATE_running, now_ns); // its old pCPU is done with it
         next->sched.ctx_cpu = static_cast<int>(p.id);
         arch::vcpu_restore(next);
     }
     p.current = next;
     ++p.switches;
-    if (!prev->is_idle) {
-        arch::vcpu_descheduled(prev);
-        // A dying domain waits for its vCPUs to leave their pCPUs.
-        if (prev->domain->state == DomainState::Dying) raise_softirq(p.id, kSoftirqDeferred);
-    }
 }
 
 } // namespace

@@ -19,7 +19,10 @@ struct Timer {
 inline constexpr unsigned kMaxPcpus = 8;
 
 void timer_init(Timer* t, void (*fn)(void*), void* data);
-// Arms (or re-arms) `t` on pCPU `cpu`'s queue.
+// Arms (or re-arms) `t` on pCPU `cpu`'s queue. Stopping is safe from anywhere, but two
+// pCPUs must never arm the same timer at once (each would link it into its queue): a
+// timer is armed by whoever owns what it belongs to (a vCPU's by the pCPU holding its
+// context).
 void timer_set(Timer* t, uint64_t deadline, unsigned cpu);
 void timer_stop(Timer* t);
 bool timer_active(const Timer* t);

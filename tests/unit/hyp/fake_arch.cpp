@@ -141,7 +141,9 @@ void domain_destroy(Domain* d) {
 bool vcpu_has_pending(Vcpu* v) {
     return vgic::vcpu_has_pending(v);
 }
-void vcpu_descheduled(Vcpu*) {}
+void vcpu_descheduled(Vcpu* v) {
+    fake::state().descheduled_ctx_cpu.push_back(v->sched.ctx_cpu);
+}
 
 } // namespace arch
 

@@ -24,6 +24,8 @@ struct State {
     std::vector<unsigned> kicks;
     std::vector<uint64_t> flushed_vmids;
     std::vector<uint64_t> flushed_ipas;
+    // For each arch::vcpu_descheduled call: the vCPU's ctx_cpu at that moment.
+    std::vector<int> descheduled_ctx_cpu;
     std::string console;
     bool machine_off = false;
     hyp::GichRegs gich = {};

@@ -147,3 +147,21 @@ TEST_F(SchedTest, ADescheduledVcpuStaysLiveUntilItsPcpuSavedIt) {
     EXPECT_TRUE(pcpu(0).current->is_idle);
     EXPECT_FALSE(sched::context_live(v));
 }
+
+TEST_F(SchedTest, APcpuIsDoneWithAVcpuBeforeItPublishesTheSave) {
+    Domain* d = runnable_domain(1);
+    Vcpu* v = &d->vcpus[0];
+    fake::state().cpu = 0;
+    raise_softirq(0, kSoftirqSchedule);
+    do_softirqs();
+    ASSERT_EQ(pcpu(0).current, v);
+    domain::vcpu_block(v);
+    do_softirqs(); // the context switch away from v
+    ASSERT_TRUE(pcpu(0).current->is_idle);
+    // Arming the virtual timer's wake-up happens while v's context is still held here: once
+    // saved, pCPU 1 may load, run and deschedule v again, and two pCPUs arming one timer at
+    // once link it into both their queues (QEMU hung in timer_set's queue walk that way).
+    ASSERT_EQ(fake::state().descheduled_ctx_cpu.size(), 1u);
+    EXPECT_EQ(fake::state().descheduled_ctx_cpu[0], 0);
+    EXPECT_FALSE(sched::context_live(v));
+}
