@@ -138,16 +138,18 @@ struct CoreHarness {
         return v;
     }
 
+    // Places instruction words at `at` (dropping any decoded copy of what was there).
+    void load(uint64_t at, const std::vector<uint32_t>& words) {
+        for (size_t i = 0; i < words.size(); ++i)
+            put32(at + 4 * i, words[i]);
+        code.invalidate(at, words.size() * 4);
+    }
+
     // Places `words` at `at` and runs them on `c` from there until the last one has run,
     // an exception is taken, or `limit` instructions. Returns instructions retired.
     uint64_t run_on(cpu::Core& c, const std::vector<uint32_t>& words, uint64_t at = kCode,
                     uint64_t limit = 100000) {
-        uint64_t a = at;
-        for (uint32_t w : words) {
-            put32(a, w);
-            a += 4;
-        }
-        code.invalidate(at, words.size() * 4);
+        load(at, words);
         c.st.pc = at;
         return resume(c, at + 4 * words.size(), limit);
     }

@@ -3,6 +3,7 @@
 // target (D1.10.4: taken when the target is fetched, ELR and FAR = the target).
 #include "a64_snippets.h"
 #include "core_harness.h"
+#include "insn_cases.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,11 @@ constexpr uint64_t K = CoreHarness::kCode;
 
 TEST(Branch, Unconditional) {
     CoreHarness h;
-    h.run(A64("b 1f; mov x0, #1; 1: mov x1, #2"));
-    EXPECT_EQ(h.x(0), 0u);
-    EXPECT_EQ(h.x(1), 2u);
-    h.run(A64("bl 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(30), K + 4);
-    EXPECT_EQ(h.x(0), 0u);
+    const InsnCase cases[] = {
+        {A64("b 1f; mov x0, #1; 1: mov x1, #2"), {}, {{0, 0u}, {1, 2u}}},
+        {A64("bl 1f; mov x0, #1; 1: nop"), {}, {{30, K + 4}, {0, 0u}}},
+    };
+    run_cases(h, cases);
 }
 
 TEST(Branch, Backward) {
@@ -32,15 +32,14 @@ TEST(Branch, Backward) {
 
 TEST(Branch, RegisterIndirect) {
     CoreHarness h;
-    h.run(A64("adr x30, 2f; blr x30; mov x0, #1; 2: nop")); // target read before the link
-    EXPECT_EQ(h.x(30), K + 8);
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("adr x5, 1f; br x5; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("adr x30, 1f; ret; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("adr x7, 1f; ret x7; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
+    const InsnCase cases[] = {
+        // target read before the link
+        {A64("adr x30, 2f; blr x30; mov x0, #1; 2: nop"), {}, {{30, K + 8}, {0, 0u}}},
+        {A64("adr x5, 1f; br x5; mov x0, #1; 1: nop"), {}, {{0, 0u}}},
+        {A64("adr x30, 1f; ret; mov x0, #1; 1: nop"), {}, {{0, 0u}}},
+        {A64("adr x7, 1f; ret x7; mov x0, #1; 1: nop"), {}, {{0, 0u}}},
+    };
+    run_cases(h, cases);
 }
 
 TEST(Branch, MisalignedTargetIsPcAlignmentFault) {
@@ -55,38 +54,33 @@ TEST(Branch, MisalignedTargetIsPcAlignmentFault) {
 
 TEST(Branch, CompareAndBranchLooksAtTheOperandWidth) {
     CoreHarness h;
-    h.x(1) = 0x100000000;
-    h.run(A64("cbz w1, 1f; mov x0, #1; 1: nop")); // W1 is zero: taken
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("cbz x1, 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 1u);
-    h.x(0) = 0;
-    h.run(A64("cbnz x1, 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
+    const InsnCase cases[] = {
+        // W1 is zero: taken
+        {A64("cbz w1, 1f; mov x0, #1; 1: nop"), {{1, 0x100000000}}, {{0, 0u}}},
+        {A64("cbz x1, 1f; mov x0, #1; 1: nop"), {}, {{0, 1u}}},
+        {A64("cbnz x1, 1f; mov x0, #1; 1: nop"), {{0, 0}}, {{0, 0u}}},
+    };
+    run_cases(h, cases);
 }
 
 TEST(Branch, TestBitAndBranch) {
     CoreHarness h;
-    h.x(1) = 0x8000000000000000;
-    h.run(A64("tbnz x1, #63, 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("tbz x1, #63, 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 1u);
-    h.x(0) = 0;
-    h.x(1) = 1;
-    h.run(A64("tbz w1, #0, 1f; mov x0, #2; 1: nop"));
-    EXPECT_EQ(h.x(0), 2u);
+    const InsnCase cases[] = {
+        {A64("tbnz x1, #63, 1f; mov x0, #1; 1: nop"), {{1, 0x8000000000000000}}, {{0, 0u}}},
+        {A64("tbz x1, #63, 1f; mov x0, #1; 1: nop"), {}, {{0, 1u}}},
+        {A64("tbz w1, #0, 1f; mov x0, #2; 1: nop"), {{0, 0}, {1, 1}}, {{0, 2u}}},
+    };
+    run_cases(h, cases);
 }
 
 TEST(Branch, Conditional) {
     CoreHarness h;
-    h.core.st.nzcv = 0x40000000; // Z
-    h.run(A64("b.eq 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 0u);
-    h.run(A64("b.ne 1f; mov x0, #1; 1: nop"));
-    EXPECT_EQ(h.x(0), 1u);
-    h.x(0) = 0;
-    h.core.st.nzcv = 0x90000000; // N and V: ge holds, lt does not
-    h.run(A64("b.lt 1f; b.ge 2f; 1: mov x0, #1; 2: nop"));
-    EXPECT_EQ(h.x(0), 0u);
+    const InsnCase cases[] = {
+        // Z
+        {A64("b.eq 1f; mov x0, #1; 1: nop"), {{kNzcv, 0x4}}, {{0, 0u}}},
+        {A64("b.ne 1f; mov x0, #1; 1: nop"), {}, {{0, 1u}}},
+        // N and V: ge holds, lt does not
+        {A64("b.lt 1f; b.ge 2f; 1: mov x0, #1; 2: nop"), {{0, 0}, {kNzcv, 0x9}}, {{0, 0u}}},
+    };
+    run_cases(h, cases);
 }

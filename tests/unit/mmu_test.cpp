@@ -63,20 +63,38 @@ void map_code(CoreHarness& h, uint64_t root, unsigned start, unsigned root_bits)
     h.map(root, start, root_bits, 0x40000000, 2, 0x40000000 | kNormal | kBlock);
 }
 
+// LDR X0, [X1] with X1 = `va`, at the current EL.
+void load_x0(CoreHarness& h, uint64_t va) {
+    h.x(1) = va;
+    h.run(A64("ldr x0, [x1]"));
+}
+
+// A new stage-1 root for a T0SZ 25 walk (level 1, 9 index bits) with the code mapped.
+uint64_t stage1_root_with_code(CoreHarness& h) {
+    const uint64_t root = h.new_table();
+    map_code(h, root, 1, 9);
+    return root;
+}
+
+// A new stage-2 root for a T0SZ 32 walk (level 1, 4 entries) with RAM mapped.
+uint64_t stage2_root_with_ram(CoreHarness& h) {
+    const uint64_t root = h.new_table();
+    s2_ram(h, root, 1, 2);
+    return root;
+}
+
 } // namespace
 
 // --- stage 1 walks -----------------------------------------------------------------------------
 
 TEST(Mmu, ThreeLevelWalkToA4KPage) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | kPage);
     h.put64(D + 0x1018, 0xabcd);
     el1_stage1(h, root, 25);
     h.enter(1);
-    h.x(1) = 0x10000018;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000018);
     EXPECT_EQ(h.exceptions(), 0u);
     EXPECT_EQ(h.x(0), 0xabcdu);
 }
@@ -89,8 +107,7 @@ TEST(Mmu, FourLevelWalk) {
     h.put64(D + 0x2008, 0x4444);
     el1_stage1(h, root, 16); // 48-bit VA: the walk starts at level 0
     h.enter(1);
-    h.x(1) = 0x0000800000000008;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x0000800000000008);
     EXPECT_EQ(h.x(0), 0x4444u);
 }
 
@@ -103,11 +120,9 @@ TEST(Mmu, SmallStartTableAndBlocks) {
     h.put64(D + 0x3000, 0x77);
     el1_stage1(h, root, 33);
     h.enter(1);
-    h.x(1) = D + 0x3000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, D + 0x3000);
     EXPECT_EQ(h.x(0), 0x77u);
-    h.x(1) = 0x80000000; // beyond the 31-bit range: translation fault at level 0... (D5.2.4)
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x80000000); // beyond the 31-bit range: translation fault at level 0... (D5.2.4)
     EXPECT_EQ(h.ec(1), kDabtSame);
     EXPECT_EQ(h.iss(1) & 0x3f, 0x04u); // translation fault, level 0
 }
@@ -120,36 +135,30 @@ TEST(Mmu, Ttbr1UpperRange) {
     h.put64(D + 0x4010, 0x1010);
     el1_stage1(h, root0, 25, root1, 25);
     h.enter(1);
-    h.x(1) = 0xffffffffc0001010;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0xffffffffc0001010);
     EXPECT_EQ(h.x(0), 0x1010u);
-    h.x(1) = 0xfff0000000000000; // neither range: translation fault, level 0
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0xfff0000000000000); // neither range: translation fault, level 0
     EXPECT_EQ(h.iss(1) & 0x3f, 0x04u);
 }
 
 TEST(Mmu, FaultKindsAndLevels) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kSh | attr(1) | kPage); // AF = 0
     h.map(root, 1, 9, 0x10001000, 3, 0x100000000 | kNormal | kPage);        // beyond 32 bits
     h.put64(root + 8 * 2, 0); // VA 0x80000000: invalid level-1 entry
     el1_stage1(h, root, 25, 0, 0, 0);
     h.core.sysreg_ref(SysReg::TCR_EL1) &= ~(7ull << 32); // IPS = 32 bits
     h.enter(1);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     EXPECT_EQ(h.iss(1) & 0x3f, 0x0bu); // access flag fault, level 3
     EXPECT_EQ(h.far(1), 0x10000000u);
     h.x(1) = 0x10001000;
     h.run(A64("str x0, [x1]"));
     EXPECT_EQ(h.iss(1) & 0x7f, kWnR | 0x03u); // address size fault, level 3
-    h.x(1) = 0x80000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x80000000);
     EXPECT_EQ(h.iss(1) & 0x3f, 0x05u); // translation fault, level 1
-    h.x(1) = 0x10002000;               // level-3 table exists, entry invalid
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10002000);            // level-3 table exists, entry invalid
     EXPECT_EQ(h.iss(1) & 0x3f, 0x07u);
     // Stage-1 aborts taken to EL1 carry no instruction syndrome.
     EXPECT_EQ(h.iss(1) & kISV, 0u);
@@ -157,16 +166,15 @@ TEST(Mmu, FaultKindsAndLevels) {
 
 TEST(Mmu, DataAccessPermissions) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9); // AP = 00, UXN = 0: EL0 may execute it (execute-only)
+    const uint64_t root =
+        stage1_root_with_code(h); // AP = 00, UXN = 0: EL0 may execute it (execute-only)
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | ap(0) | kPage); // EL1 RW
     h.map(root, 1, 9, 0x10001000, 3, (D + 0x2000) | kNormal | ap(1) | kPage); // EL0+1 RW
     h.map(root, 1, 9, 0x10002000, 3, (D + 0x3000) | kNormal | ap(2) | kPage); // EL1 RO
     h.map(root, 1, 9, 0x10003000, 3, (D + 0x4000) | kNormal | ap(3) | kPage); // EL0+1 RO
     el1_stage1(h, root, 25);
     h.enter(0);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     EXPECT_EQ(h.ec(1), kDabtLower);
     EXPECT_EQ(h.iss(1) & 0x7f, 0x0fu); // permission fault, level 3
     h.enter(0);
@@ -197,8 +205,7 @@ TEST(Mmu, DataAccessPermissions) {
 
 TEST(Mmu, ExecutePermissions) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x20000000, 3, (D + 0x5000) | kNormal | ap(1) | kPage); // EL0 RW
     h.map(root, 1, 9, 0x20001000, 3, (D + 0x6000) | kNormal | kUXN | kPage);
     h.map(root, 1, 9, 0x20002000, 3, (D + 0x7000) | kNormal | kPXN | ap(3) | kPage);
@@ -240,8 +247,7 @@ TEST(Mmu, ExecutePermissions) {
 
 TEST(Tlb, EntriesStayUntilTlbi) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | kPage);
     h.put64(D + 0x1000, 1);
     h.put64(D + 0x2000, 2);
@@ -261,16 +267,14 @@ TEST(Tlb, EntriesStayUntilTlbi) {
 
 TEST(Tlb, AsidTagging) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | kNG | kPage);
     h.put64(D + 0x1000, 1);
     h.put64(D + 0x2000, 2);
     el1_stage1(h, root, 25);
     h.core.sysreg_ref(SysReg::TTBR0_EL1) = root | (1ull << 48); // ASID 1
     h.enter(1);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     EXPECT_EQ(h.x(0), 1u);
     // Same tables, ASID 2: the ASID-1 entry does not match; a new walk sees the remap.
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x2000) | kNormal | kNG | kPage);
@@ -289,15 +293,13 @@ TEST(Tlb, AsidTagging) {
 
 TEST(Tlb, GlobalEntriesIgnoreTheAsid) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | kPage); // nG = 0
     h.put64(D + 0x1000, 1);
     h.put64(D + 0x2000, 2);
     el1_stage1(h, root, 25);
     h.enter(1);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x2000) | kNormal | kPage);
     h.x(3) = root | (7ull << 48);
     h.x(4) = 7ull << 48;
@@ -319,8 +321,7 @@ TEST(Stage2, ConcatenatedStartTables) {
     h.put64(D + 0x1008, 0x5252);
     stage2(h, root, 24, 1);
     h.enter(1); // stage 1 off: IPA = VA
-    h.x(1) = 0x8040000008;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x8040000008);
     EXPECT_EQ(h.exceptions(), 0u);
     EXPECT_EQ(h.x(0), 0x5252u);
     EXPECT_NE(h.get64(root + 4096 + 8 * 1), 0u); // the entry really is in the second table
@@ -335,15 +336,13 @@ TEST(Stage2, FourLevelStart) {
     h.put64(D + 0x1000, 0x4e4e);
     stage2(h, root, 20, 2);
     h.enter(1);
-    h.x(1) = 0x00000c0000000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x00000c0000000000);
     EXPECT_EQ(h.x(0), 0x4e4eu);
 }
 
 TEST(Stage2, DataAbortSyndromeForMmioEmulation) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    s2_ram(h, root, 1, 2);
+    const uint64_t root = stage2_root_with_ram(h);
     stage2(h, root, 32, 1); // 4 GiB IPA, start at level 1 with 4 entries
     h.enter(1);
     h.x(1) = 0x08000000; // not mapped at stage 2: an emulated device
@@ -375,8 +374,7 @@ TEST(Stage2, DataAbortSyndromeForMmioEmulation) {
 
 TEST(Stage2, PermissionFaultAndExecuteNever) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    s2_ram(h, root, 1, 2);
+    const uint64_t root = stage2_root_with_ram(h);
     h.map(root, 1, 2, 0x10000000, 3, (D + 0x1000) | kAF | kSh | s2attr(0xf) | s2ap(1) | kPage);
     h.map(root, 1, 2, 0x10001000, 3, (D + 0x2000) | kS2Normal | kXN | kPage);
     h.put32(D + 0x2000, 0xd503201f);
@@ -400,8 +398,7 @@ TEST(Stage2, FaultOnTheStage1WalkReportedByAt) {
     // EL1's stage-1 tables at IPA 0x80000000, which stage 2 does not map. From EL2, AT
     // reports the stage-2 fault of the walk in PAR_EL1 -- for S1E1R too, because table
     // walks go through stage 2 even when only the stage-1 result is asked for (D5.9).
-    const uint64_t s2 = h.new_table();
-    s2_ram(h, s2, 1, 2);
+    const uint64_t s2 = stage2_root_with_ram(h);
     stage2(h, s2, 32, 1);
     el1_stage1(h, 0x80000000, 25);
     h.x(1) = 0x1000;
@@ -416,12 +413,10 @@ TEST(Stage2, FaultOnTheStage1WalkReportedByAt) {
 
 TEST(Stage2, S1ptwDataAbortFromEl1) {
     CoreHarness h;
-    const uint64_t s2 = h.new_table();
-    s2_ram(h, s2, 1, 2);
+    const uint64_t s2 = stage2_root_with_ram(h);
     stage2(h, s2, 32, 1);
     // Stage-1 root at IPA D (mapped), its level-2 table at IPA 0x80000000 (not mapped).
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.put64(root + 8 * 0, 0x80000000 | 3); // VA 0-1 GiB: table at IPA 0x80000000
     el1_stage1(h, root, 25);
     h.enter(1);
@@ -439,19 +434,16 @@ TEST(Stage2, S1ptwDataAbortFromEl1) {
 
 TEST(Stage2, TlbiIpaLeavesCombinedEntriesUntilVmalle1) {
     CoreHarness h;
-    const uint64_t s2 = h.new_table();
-    s2_ram(h, s2, 1, 2);
+    const uint64_t s2 = stage2_root_with_ram(h);
     h.map(s2, 1, 2, 0x10000000, 3, (D + 0x1000) | kS2Normal | kPage);
     h.put64(D + 0x1000, 1);
     h.put64(D + 0x2000, 2);
     stage2(h, s2, 32, 1);
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, 0x10000000 | kNormal | kPage); // VA -> IPA 0x10000000
     el1_stage1(h, root, 25);
     h.enter(1);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     EXPECT_EQ(h.x(0), 1u);
     // The hypervisor moves IPA 0x10000000 to another page and invalidates by IPA only.
     h.map(s2, 1, 2, 0x10000000, 3, (D + 0x2000) | kS2Normal | kPage);
@@ -479,8 +471,7 @@ TEST(Stage2, VmidTagging) {
     h.put64(D + 0x2000, 0xb);
     stage2(h, a, 32, 1, 1);
     h.enter(1);
-    h.x(1) = 0x10000000;
-    h.run(A64("ldr x0, [x1]"));
+    load_x0(h, 0x10000000);
     EXPECT_EQ(h.x(0), 0xau);
     stage2(h, b, 32, 1, 2); // another VMID: no match for VMID 1's entry
     h.enter(1);
@@ -497,8 +488,7 @@ TEST(Stage2, VmidTagging) {
 
 TEST(AddressTranslation, ParOnSuccessAndFault) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | ap(2) | kPage); // EL1 RO
     el1_stage1(h, root, 25);
     h.enter(1);
@@ -516,12 +506,10 @@ TEST(AddressTranslation, ParOnSuccessAndFault) {
 
 TEST(AddressTranslation, StageOneOnlyGivesTheIpa) {
     CoreHarness h;
-    const uint64_t s2 = h.new_table();
-    s2_ram(h, s2, 1, 2);
+    const uint64_t s2 = stage2_root_with_ram(h);
     h.map(s2, 1, 2, 0x10000000, 3, (D + 0x1000) | kS2Normal | kPage);
     stage2(h, s2, 32, 1);
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, 0x10000000 | kNormal | kPage);
     el1_stage1(h, root, 25);
     h.enter(1);
@@ -538,8 +526,7 @@ TEST(AddressTranslation, StageOneOnlyGivesTheIpa) {
 // operations only read permission. (QEMU treats these as NOPs that never fault.)
 TEST(Mmu, CacheMaintenanceByVaFaults) {
     CoreHarness h;
-    const uint64_t root = h.new_table();
-    map_code(h, root, 1, 9);
+    const uint64_t root = stage1_root_with_code(h);
     h.map(root, 1, 9, 0x10000000, 3, (D + 0x1000) | kNormal | ap(2) | kPage); // EL1 RO
     el1_stage1(h, root, 25);
     h.enter(1);
