@@ -246,6 +246,10 @@ private:
     void mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, uint32_t isyn,
               AccessKind kind);
     [[noreturn]] void alignment_fault(uint64_t va, AccessKind kind, uint32_t isyn);
+    // A slow-path access of `size` bytes that is not size-aligned: the alignment fault when
+    // it must be aligned (its flags or SCTLR.A), else whether it crosses a page (and is split).
+    bool misaligned_needs_split(uint64_t va, unsigned size, unsigned flags, AccessKind kind,
+                                uint32_t isyn);
     [[noreturn]] void raise_abort(uint64_t va, AccessKind kind, uint32_t isyn, const MmuFault& f,
                                   bool cache_maintenance = false);
     void check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read);

@@ -267,18 +267,21 @@ void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, 
 
 // --- slow paths ------------------------------------------------------------------------------
 
+bool Core::misaligned_needs_split(uint64_t va, unsigned size, unsigned flags, AccessKind kind,
+                                  uint32_t isyn) {
+    const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
+    if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
+        alignment_fault(va, kind, isyn);
+    return (va & (kPageSize - 1)) + size > kPageSize;
+}
+
 template <class T>
 T Core::read_slow(uint64_t va, unsigned flags, uint32_t isyn) {
     constexpr unsigned size = sizeof(T);
     const unsigned el = mmu_index(flags);
     const bool misaligned = va & (size - 1);
-    if (misaligned) {
-        const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
-        if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
-            alignment_fault(va, AccessKind::Read, isyn);
-        if ((va & (kPageSize - 1)) + size > kPageSize)
-            return access_split_read<T>(va, flags, isyn);
-    }
+    if (misaligned && misaligned_needs_split(va, size, flags, AccessKind::Read, isyn))
+        return access_split_read<T>(va, flags, isyn);
     const Translation t = translate(va, AccessKind::Read, el, flags, isyn, size);
     if (misaligned && t.device)
         alignment_fault(va, AccessKind::Read, isyn);
@@ -298,14 +301,9 @@ void Core::write_slow(uint64_t va, T value, unsigned flags, uint32_t isyn) {
     constexpr unsigned size = sizeof(T);
     const unsigned el = mmu_index(flags);
     const bool misaligned = va & (size - 1);
-    if (misaligned) {
-        const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
-        if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
-            alignment_fault(va, AccessKind::Write, isyn);
-        if ((va & (kPageSize - 1)) + size > kPageSize) {
-            access_split_write<T>(va, value, flags, isyn);
-            return;
-        }
+    if (misaligned && misaligned_needs_split(va, size, flags, AccessKind::Write, isyn)) {
+        access_split_write<T>(va, value, flags, isyn);
+        return;
     }
     const Translation t = translate(va, AccessKind::Write, el, flags, isyn, size);
     if (misaligned && t.device)

@@ -17,6 +17,13 @@ constexpr uint8_t kMinBpr = 2, kMinAbpr = 3;
 // GICC_CTLR without the Security Extensions: bits [9:0] (IHI 0048B table 4-33). The bypass
 // disable bits [8:5] are stored; the model has no legacy bypass signals for them to gate.
 constexpr uint32_t kCtlrMask = 0x3ff;
+
+// GICC_APR1-3 and GICC_NSAPR1-3: 32 priority levels need only APR0 and NSAPR0, so these
+// are RAZ/WI (IHI 0048B 4.4.14).
+bool unused_apr(uint32_t off) {
+    const auto above = [off](uint32_t apr0) { return off > apr0 && off <= apr0 + 12; };
+    return (off & 3) == 0 && (above(Gic400::GICC_APR0) || above(Gic400::GICC_NSAPR0));
+}
 } // namespace
 
 uint8_t Gic400::group_priority(const Iface& f, uint8_t prio, bool group1) const {
@@ -42,6 +49,7 @@ unsigned running_or_idle(uint32_t apr, uint32_t nsapr) {
 
 uint32_t Gic400::cpu_read(unsigned c, uint32_t off) {
     Iface& f = cpus_[c].phys;
+    if (unused_apr(off)) return 0;
     switch (off) {
     case GICC_CTLR:
         return f.ctlr;
@@ -65,13 +73,6 @@ uint32_t Gic400::cpu_read(unsigned c, uint32_t off) {
         return f.apr;
     case GICC_NSAPR0:
         return f.nsapr;
-    case GICC_APR0 + 4:
-    case GICC_APR0 + 8:
-    case GICC_APR0 + 12:
-    case GICC_NSAPR0 + 4:
-    case GICC_NSAPR0 + 8:
-    case GICC_NSAPR0 + 12:
-        return 0; // 32 priority levels need only APR0/NSAPR0; the others are RAZ/WI (4.4.14)
     case GICC_IIDR:
         return kGiccIidr;
     default:
@@ -82,6 +83,7 @@ uint32_t Gic400::cpu_read(unsigned c, uint32_t off) {
 
 void Gic400::cpu_write(unsigned c, uint32_t off, uint32_t v) {
     Iface& f = cpus_[c].phys;
+    if (unused_apr(off)) return;
     switch (off) {
     case GICC_CTLR:
         f.ctlr = v & kCtlrMask;
@@ -107,13 +109,6 @@ void Gic400::cpu_write(unsigned c, uint32_t off, uint32_t v) {
     case GICC_NSAPR0:
         f.nsapr = v;
         break;
-    case GICC_APR0 + 4:
-    case GICC_APR0 + 8:
-    case GICC_APR0 + 12:
-    case GICC_NSAPR0 + 4:
-    case GICC_NSAPR0 + 8:
-    case GICC_NSAPR0 + 12:
-        return;
     case GICC_DIR:
         // With EOImode == 0 a write to DIR is UNPREDICTABLE (4.4.15): ignored, as QEMU does.
         if (f.ctlr & kCtlrEoiMode) deactivate(c, v & 0x3ff);
