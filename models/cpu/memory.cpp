@@ -259,6 +259,11 @@ void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, 
     cycles_ += costs_.mmio_access;
     if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
         // No device answered: a synchronous external abort (DFSC 0x10), like a bus error.
+        // ISV stays 0 (the instruction syndrome is dropped): in ARMv8.0 (ARM ARM DDI 0487A,
+        // D7.2.28 ESR_ELx, ISS encoding for a Data Abort) ISV is set only for stage-2 aborts
+        // on single-register loads and stores; for synchronous External aborts it is at most
+        // IMPLEMENTATION DEFINED in later revisions. QEMU sets ISV=1 here; a guest must not
+        // rely on either.
         MmuFault f{false, false, kFscSyncExternal, 0};
         (void)isyn;
         raise_abort(va, kind, 0, f);
