@@ -5,6 +5,7 @@
 #   make test    build, then run every test through ctest
 #   make bench   build, then run the benchmarks (not part of `make test`)
 #   make asan    build and test with AddressSanitizer + UBSan (build-asan/)
+#   make format  format the C++ sources with .clang-format (format-check only checks)
 
 PRESET ?= release
 BUILD_DIR := $(if $(filter asan,$(PRESET)),build-asan,build)
@@ -12,7 +13,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= dom0-domu
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build run test bench asan format clean
+.PHONY: all deps configure build run test bench asan format format-check clean
 
 all: build
 
@@ -39,6 +40,9 @@ asan:
 
 format:
 	@git ls-files '*.cpp' '*.h' '*.hpp' | xargs clang-format -i
+
+format-check:
+	@tools/check-format
 
 clean:
 	rm -rf build build-asan
