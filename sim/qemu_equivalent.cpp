@@ -76,7 +76,8 @@ QemuCommand qemu_command(const Options& opt, const BootPlan& plan) {
          "-M",
          "virt,gic-version=2,virtualization=on",
          "-cpu",
-         opt.cntfrq == 62'500'000 ? "cortex-a57" : "cortex-a57,cntfrq=" + std::to_string(opt.cntfrq),
+         opt.cntfrq == 62'500'000 ? "cortex-a57"
+                                  : "cortex-a57,cntfrq=" + std::to_string(opt.cntfrq),
          "-nographic",
          "-smp",
          std::to_string(opt.smp),

@@ -10,8 +10,7 @@ namespace armsim::cpu {
 
 DecodedPage* CodeCache::page(uint64_t pa_page, const uint8_t* host) {
     auto it = pages_.find(pa_page);
-    if (it != pages_.end())
-        return it->second.get();
+    if (it != pages_.end()) return it->second.get();
     auto p = std::make_unique<DecodedPage>();
     p->host = host;
     p->pa = pa_page;
@@ -41,15 +40,13 @@ void CodeCache::invalidate(uint64_t pa, uint64_t len) {
 bool CodeCache::is_exclusive_page(uint64_t pa) const {
     const uint64_t page = pa & kPageMask;
     for (unsigned i = 0; i < exclusive_count_; ++i)
-        if (exclusive_pages_[i] == page)
-            return true;
+        if (exclusive_pages_[i] == page) return true;
     return false;
 }
 
 void CodeCache::watch_exclusive(uint64_t pa) {
     const uint64_t page = pa & kPageMask;
-    if (is_exclusive_page(page))
-        return;
+    if (is_exclusive_page(page)) return;
     if (exclusive_count_ < kExclusivePages) {
         exclusive_pages_[exclusive_count_++] = page;
     } else {

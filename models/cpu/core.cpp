@@ -1,5 +1,6 @@
 // The core's SystemC thread: the run loop, time, power and interrupt inputs.
 #include "core.h"
+
 #include "regbits.h"
 
 #include <cinttypes>
@@ -12,8 +13,8 @@ using namespace sc_core;
 Core::Core(sc_module_name name, const CoreConfig& cfg, CodeCache& code, const CostTable& costs)
     : sc_module(name), bus("bus"), cfg_(cfg), code_(code), costs_(costs), mmu_(*this, cfg.seed) {
     bus.register_invalidate_direct_mem_ptr(this, &Core::invalidate_direct_mem_ptr);
-    period_ = sc_time::from_value(static_cast<sc_dt::uint64>(
-        (sc_time(1, SC_SEC).value() + cfg.clock_hz / 2) / cfg.clock_hz));
+    period_ = sc_time::from_value(
+        static_cast<sc_dt::uint64>((sc_time(1, SC_SEC).value() + cfg.clock_hz / 2) / cfg.clock_hz));
     for (unsigned r = 0; r < kNumSysRegs; ++r)
         sr_[r] = sysreg_info(static_cast<SysReg>(r)).reset;
     sr_[static_cast<unsigned>(SysReg::MPIDR_EL1)] = cfg.mpidr;
@@ -39,14 +40,12 @@ void Core::reset(uint64_t entry, uint64_t x0) {
     st.daif = kDaifD | kDaifA | kDaifI | kDaifF;
     for (unsigned r = 0; r < kNumSysRegs; ++r) {
         const auto reg = static_cast<SysReg>(r);
-        if (reg != SysReg::MPIDR_EL1 && reg != SysReg::VMPIDR_EL2)
-            sr_[r] = sysreg_info(reg).reset;
+        if (reg != SysReg::MPIDR_EL1 && reg != SysReg::VMPIDR_EL2) sr_[r] = sysreg_info(reg).reset;
     }
     excl_valid_ = false;
     event_register_ = false;
     pmu_.reset();
-    if (timer_)
-        timer_->core_reset(*this);
+    if (timer_) timer_->core_reset(*this);
     mmu_.invalidate_all();
     flush_fast_tlb();
     invalidate_fetch();
@@ -55,8 +54,7 @@ void Core::reset(uint64_t entry, uint64_t x0) {
 
 void Core::power_on(uint64_t entry, unsigned el, uint64_t context) {
     reset(entry, context);
-    if (el != 2)
-        set_el_sp(el, el != 0);
+    if (el != 2) set_el_sp(el, el != 0);
     powered_ = true;
     power_off_requested_ = false;
     wake_ev_.notify(SC_ZERO_TIME);
@@ -68,8 +66,7 @@ void Core::power_off() {
 }
 
 void Core::standby() {
-    if (interrupt_pending_wakeup())
-        return;
+    if (interrupt_pending_wakeup()) return;
     in_wfi_ = true;
     stop_loop();
 }
@@ -80,8 +77,7 @@ void Core::set_line(IrqLine l, bool level) {
     lines_ = level ? (lines_ | bitv) : (lines_ & ~bitv);
     if (lines_ != old) {
         attention_ = true;
-        if (level)
-            wake_ev_.notify(SC_ZERO_TIME);
+        if (level) wake_ev_.notify(SC_ZERO_TIME);
     }
 }
 
@@ -107,10 +103,8 @@ void Core::thread() {
         synced_cycles_ = cycles_;
         while (powered_) {
             uint64_t budget = qk_.until_sync().value() / period_.value();
-            if (budget == 0)
-                budget = 1;
-            if (slice_policy_)
-                budget = slice_policy_->next_slice(cfg_.index, budget);
+            if (budget == 0) budget = 1;
+            if (slice_policy_) budget = slice_policy_->next_slice(cfg_.index, budget);
             // --max-insns bounds instructions plus exceptions taken, so a guest looping on a
             // fault still stops. Every one of them costs at least one cycle.
             const uint64_t steps = retired_ + exceptions_;
@@ -123,8 +117,7 @@ void Core::thread() {
                 char msg[96];
                 std::snprintf(msg, sizeof msg, "%s reached the instruction limit (%" PRIu64 ")",
                               name(), insn_limit_);
-                if (run_control_)
-                    run_control_->stop(3, msg);
+                if (run_control_) run_control_->stop(3, msg);
                 wait(); // the kernel stops at the end of this delta
             }
             if (power_off_requested_) {
@@ -133,8 +126,7 @@ void Core::thread() {
                 in_wfi_ = in_wfe_ = false;
                 break;
             }
-            if (in_wfi_ || in_wfe_)
-                wait_for_interrupt();
+            if (in_wfi_ || in_wfe_) wait_for_interrupt();
         }
     }
 }
@@ -146,8 +138,7 @@ uint64_t Core::run_steps(uint64_t n) {
     while (retired_ < target) {
         const uint64_t before = retired_;
         execute(cycles_ + (target - retired_)); // every instruction costs >= 1 cycle
-        if (in_wfi_ || in_wfe_ || power_off_requested_ || retired_ == before)
-            break;
+        if (in_wfi_ || in_wfe_ || power_off_requested_ || retired_ == before) break;
     }
     return retired_ - start;
 }
@@ -167,14 +158,12 @@ bool Core::interrupt_pending_wakeup() const {
 
 void Core::wait_for_interrupt() {
     for (;;) {
-        if (in_wfi_ && interrupt_pending_wakeup())
-            break;
+        if (in_wfi_ && interrupt_pending_wakeup()) break;
         if (in_wfe_ && (event_register_ || interrupt_pending_wakeup())) {
             event_register_ = false;
             break;
         }
-        if (!powered_ || power_off_requested_)
-            break;
+        if (!powered_ || power_off_requested_) break;
         wait(wake_ev_);
     }
     in_wfi_ = in_wfe_ = false;
@@ -187,8 +176,7 @@ void Core::wait_for_interrupt() {
 // traps sit inside "if !InterruptPending()" / "if !IsEventRegisterSet()"). EL1's trap is
 // checked before EL2's (D1.16.3); ISS: CV=1, COND=0b1110, TI = 0 (WFI) or 1 (WFE).
 void Core::wfi() {
-    if (interrupt_pending_wakeup())
-        return;
+    if (interrupt_pending_wakeup()) return;
     if (st.el == 0 && !(sysreg(SysReg::SCTLR_EL1) & sctlr::nTWI))
         raise(Exception{Ec::WfxTrap, (1u << 24) | (0xeu << 20) | 0, 0});
     if (st.el < 2 && (sysreg(SysReg::HCR_EL2) & hcr::TWI))
@@ -224,26 +212,21 @@ ARMSIM_NO_VECTORIZE void Core::execute(uint64_t cycle_limit) {
         try {
             for (;;) {
                 if (__builtin_expect(attention_, 0)) {
-                    if (handle_attention())
-                        return;
+                    if (handle_attention()) return;
                     // Taking an interrupt costs cycles too: stop at the limit, so that
                     // run_steps(1) is exactly one step (an instruction or an exception).
-                    if (cycles_ >= cycle_limit)
-                        return;
+                    if (cycles_ >= cycle_limit) return;
                 }
-                if (__builtin_expect((st.pc & kPageMask) != fetch_va_, 0))
-                    refill_fetch();
+                if (__builtin_expect((st.pc & kPageMask) != fetch_va_, 0)) refill_fetch();
                 const DecodedInsn& d = fetch_page_->slot[(st.pc & (kPageSize - 1)) >> 2];
                 d.fn(*this, d.insn);
                 cycles_ += d.cycles;
                 ++retired_;
-                if (__builtin_expect(cycles_ >= cycle_limit, 0))
-                    return;
+                if (__builtin_expect(cycles_ >= cycle_limit, 0)) return;
             }
         } catch (const GuestFault& f) {
             take_exception(f.exc);
-            if (cycles_ >= cycle_limit)
-                return;
+            if (cycles_ >= cycle_limit) return;
         }
     }
 }

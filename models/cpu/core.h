@@ -33,19 +33,19 @@ struct ArchState {
     uint64_t x[32] = {}; // x[31] reads as zero (XZR); SP lives apart
     uint64_t sp = 0;     // the current SP (SP_EL0 or SP_ELx per PSTATE.SP)
     uint64_t pc = 0;
-    uint32_t nzcv = 0;   // NZCV in bits [31:28], as the NZCV register
-    uint32_t daif = 0;   // D A I F in bits [9:6], as the DAIF register
-    uint8_t el = 2;      // current exception level
-    bool spsel = true;   // PSTATE.SP
-    bool ss = false;     // PSTATE.SS
-    bool il = false;     // PSTATE.IL
+    uint32_t nzcv = 0;      // NZCV in bits [31:28], as the NZCV register
+    uint32_t daif = 0;      // D A I F in bits [9:6], as the DAIF register
+    uint8_t el = 2;         // current exception level
+    bool spsel = true;      // PSTATE.SP
+    bool ss = false;        // PSTATE.SS
+    bool il = false;        // PSTATE.IL
     uint64_t sp_el[3] = {}; // banked SP_EL0..SP_EL2 (the current one is stale; see sp)
 };
 
 constexpr uint32_t kDaifD = 1u << 9, kDaifA = 1u << 8, kDaifI = 1u << 7, kDaifF = 1u << 6;
 
 struct CoreConfig {
-    unsigned index = 0;        // position on the board
+    unsigned index = 0; // position on the board
     uint64_t mpidr = 0x80000000;
     uint64_t clock_hz = 1'000'000'000;
     bool start_powered_on = true;
@@ -69,7 +69,7 @@ public:
 
 struct FastTlbEntry {
     uint64_t tag_r = 1, tag_w = 1, tag_x = 1; // page VA, or 1 (never matches) when invalid
-    uintptr_t addend = 0;                      // host address = va + addend
+    uintptr_t addend = 0;                     // host address = va + addend
 };
 
 class Core : public sc_core::sc_module {
@@ -103,7 +103,7 @@ public:
         power_off();
         wake_ev_.notify(sc_core::SC_ZERO_TIME);
     }
-    void standby();   // wait for an interrupt, like WFI without its traps (PSCI CPU_SUSPEND)
+    void standby(); // wait for an interrupt, like WFI without its traps (PSCI CPU_SUSPEND)
     bool powered() const { return powered_; }
     bool sleeping() const { return in_wfi_ || in_wfe_; } // in WFI/WFE, waiting to wake
     bool event_register() const { return event_register_; }
@@ -151,8 +151,8 @@ public:
     template <class T>
     void write_special(uint64_t va, T value, unsigned flags, uint32_t isyn = 0);
     enum AccessFlags : unsigned {
-        kUnpriv = 1,     // LDTR/STTR: EL0 permissions at EL1
-        kAligned = 2,    // alignment required whatever the memory type (exclusive, acq/rel)
+        kUnpriv = 1,  // LDTR/STTR: EL0 permissions at EL1
+        kAligned = 2, // alignment required whatever the memory type (exclusive, acq/rel)
         kExclusive = 4,
     };
 
@@ -204,7 +204,10 @@ public:
     void request_attention() { attention_ = true; }
 
     // Stops this core's run loop at the next instruction boundary.
-    void stop_loop() { attention_ = true; stop_loop_ = true; }
+    void stop_loop() {
+        attention_ = true;
+        stop_loop_ = true;
+    }
 
     // The exception level a synchronous exception from the current state goes to.
     unsigned default_sync_target() const;
@@ -236,12 +239,12 @@ private:
     void write_slow(uint64_t va, T value, unsigned flags, uint32_t isyn);
     struct Translation {
         uint64_t pa;
-        bool device;       // Device memory: unaligned accesses fault
+        bool device;                         // Device memory: unaligned accesses fault
         bool readable, writable, executable; // for the regime's EL (for fast-TLB fills)
         bool cacheable_4k; // the whole 4 KiB page maps linearly with these permissions
     };
-    Translation translate(uint64_t va, AccessKind kind, unsigned el, unsigned flags,
-                          uint32_t isyn, unsigned size);
+    Translation translate(uint64_t va, AccessKind kind, unsigned el, unsigned flags, uint32_t isyn,
+                          unsigned size);
     uint8_t* dmi_host(uint64_t pa, bool write);
     void mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, uint32_t isyn,
               AccessKind kind);
@@ -270,7 +273,7 @@ public:
     static constexpr unsigned kFtlbBits = 8;
     static constexpr unsigned kFtlbSize = 1u << kFtlbBits;
     FastTlbEntry ftlb_[3][kFtlbSize]; // [EL0, EL1, EL2]
-    uint64_t fetch_va_ = 1;             // VA of the page fetch_page_ holds, 1 = none
+    uint64_t fetch_va_ = 1;           // VA of the page fetch_page_ holds, 1 = none
     DecodedPage* fetch_page_ = nullptr;
     uint64_t cycles_ = 0;
     uint64_t retired_ = 0;

@@ -42,8 +42,7 @@ void run_insn(Core& core, uint32_t insn) {
     static_assert(P::count == S.nfields, "a64.inc: pattern and handler disagree on field count");
     Interp b{core};
     invoke<Sem, S>(b, insn, std::make_index_sequence<P::count>{});
-    if constexpr (!(Flags & kWritesPc))
-        core.st.pc += 4;
+    if constexpr (!(Flags & kWritesPc)) core.st.pc += 4;
 }
 
 #define INST(name, cls, flags, pat)                                                                \
@@ -60,9 +59,9 @@ const InsnDesc kTable[] = {
 };
 #undef INST
 
-const InsnDesc kUnallocated{"UNALLOCATED", "", 0, 0,
-                            &run_insn<&sem::UNALLOCATED<Interp>, Spec{}, kWritesPc>,
-                            InsnClass::Undefined, kWritesPc};
+const InsnDesc kUnallocated{
+    "UNALLOCATED",        "",       0, 0, &run_insn<&sem::UNALLOCATED<Interp>, Spec{}, kWritesPc>,
+    InsnClass::Undefined, kWritesPc};
 
 constexpr AllowedOverlap kAllowedOverlaps[] = {
     // Named hints are carved out of the generic HINT space.
@@ -87,8 +86,7 @@ struct DecodeIndex {
                 // The entry can match some word of this group if its fixed bits in [28:25]
                 // agree with op0.
                 const uint32_t m = d->mask & (0xfu << 25);
-                if ((probe & m) == (d->value & m))
-                    buckets[op0].push_back(d);
+                if ((probe & m) == (d->value & m)) buckets[op0].push_back(d);
             }
         }
     }
@@ -101,14 +99,19 @@ const DecodeIndex& index() {
 
 } // namespace
 
-std::span<const InsnDesc> a64_table() { return kTable; }
-const InsnDesc& a64_unallocated() { return kUnallocated; }
-std::span<const AllowedOverlap> a64_allowed_overlaps() { return kAllowedOverlaps; }
+std::span<const InsnDesc> a64_table() {
+    return kTable;
+}
+const InsnDesc& a64_unallocated() {
+    return kUnallocated;
+}
+std::span<const AllowedOverlap> a64_allowed_overlaps() {
+    return kAllowedOverlaps;
+}
 
 const InsnDesc& a64_decode(uint32_t insn) {
     for (const InsnDesc* d : index().buckets[(insn >> 25) & 0xf])
-        if ((insn & d->mask) == d->value)
-            return *d;
+        if ((insn & d->mask) == d->value) return *d;
     return kUnallocated;
 }
 

@@ -36,10 +36,10 @@ enum class Ec : uint8_t {
 // Fault status codes (DFSC/IFSC) for the long-descriptor format; the level is added to the
 // per-level codes.
 enum Fsc : uint8_t {
-    kFscAddressSize = 0x00,   // + level
-    kFscTranslation = 0x04,   // + level
-    kFscAccessFlag = 0x08,    // + level
-    kFscPermission = 0x0c,    // + level
+    kFscAddressSize = 0x00, // + level
+    kFscTranslation = 0x04, // + level
+    kFscAccessFlag = 0x08,  // + level
+    kFscPermission = 0x0c,  // + level
     kFscSyncExternal = 0x10,
     kFscSyncExternalWalk = 0x14, // + level
     kFscAlignment = 0x21,

@@ -11,9 +11,15 @@ namespace {
 
 bool is_abort_like(Ec ec) {
     switch (ec) {
-    case Ec::InsnAbortLower: case Ec::InsnAbortSame: case Ec::DataAbortLower:
-    case Ec::DataAbortSame: case Ec::BreakpointLower: case Ec::BreakpointSame:
-    case Ec::SoftStepLower: case Ec::SoftStepSame: case Ec::WatchpointLower:
+    case Ec::InsnAbortLower:
+    case Ec::InsnAbortSame:
+    case Ec::DataAbortLower:
+    case Ec::DataAbortSame:
+    case Ec::BreakpointLower:
+    case Ec::BreakpointSame:
+    case Ec::SoftStepLower:
+    case Ec::SoftStepSame:
+    case Ec::WatchpointLower:
     case Ec::WatchpointSame:
         return true;
     default:
@@ -21,33 +27,39 @@ bool is_abort_like(Ec ec) {
     }
 }
 
-SysReg spsr_reg(unsigned el) { return el == 2 ? SysReg::SPSR_EL2 : SysReg::SPSR_EL1; }
-SysReg elr_reg(unsigned el) { return el == 2 ? SysReg::ELR_EL2 : SysReg::ELR_EL1; }
-SysReg esr_reg(unsigned el) { return el == 2 ? SysReg::ESR_EL2 : SysReg::ESR_EL1; }
-SysReg far_reg(unsigned el) { return el == 2 ? SysReg::FAR_EL2 : SysReg::FAR_EL1; }
-SysReg vbar_reg(unsigned el) { return el == 2 ? SysReg::VBAR_EL2 : SysReg::VBAR_EL1; }
+SysReg spsr_reg(unsigned el) {
+    return el == 2 ? SysReg::SPSR_EL2 : SysReg::SPSR_EL1;
+}
+SysReg elr_reg(unsigned el) {
+    return el == 2 ? SysReg::ELR_EL2 : SysReg::ELR_EL1;
+}
+SysReg esr_reg(unsigned el) {
+    return el == 2 ? SysReg::ESR_EL2 : SysReg::ESR_EL1;
+}
+SysReg far_reg(unsigned el) {
+    return el == 2 ? SysReg::FAR_EL2 : SysReg::FAR_EL1;
+}
+SysReg vbar_reg(unsigned el) {
+    return el == 2 ? SysReg::VBAR_EL2 : SysReg::VBAR_EL1;
+}
 
 } // namespace
 
 unsigned Core::default_sync_target() const {
-    if (st.el == 2)
-        return 2;
-    if (st.el == 0 && (sysreg(SysReg::HCR_EL2) & hcr::TGE))
-        return 2;
+    if (st.el == 2) return 2;
+    if (st.el == 0 && (sysreg(SysReg::HCR_EL2) & hcr::TGE)) return 2;
     return 1;
 }
 
 void Core::set_el_sp(unsigned el, bool spsel) {
     // The PMU's EL filters: count what ran at the old EL, restart for the new one.
     const bool pmu = pmu_.active() && el != st.el;
-    if (pmu)
-        pmu_.fold();
+    if (pmu) pmu_.fold();
     st.sp_el[st.spsel ? st.el : 0] = st.sp;
     st.el = static_cast<uint8_t>(el);
     st.spsel = el != 0 && spsel;
     st.sp = st.sp_el[st.spsel ? st.el : 0];
-    if (pmu)
-        pmu_.rearm();
+    if (pmu) pmu_.rearm();
 }
 
 void Core::raise(const Exception& e) {
@@ -56,21 +68,21 @@ void Core::raise(const Exception& e) {
     throw GuestFault{x};
 }
 
-void Core::undefined() { raise(Exception{Ec::Unknown, 0, 0}); }
+void Core::undefined() {
+    raise(Exception{Ec::Unknown, 0, 0});
+}
 
 void Core::check_sp_alignment(uint64_t addr) {
     // SP alignment checking: SCTLR_ELx.SA at EL1/EL2, SCTLR_EL1.SA0 at EL0 (D1.8.2).
     const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
     const bool check = st.el == 0 ? (sctlr & sctlr::SA0) : (sctlr & sctlr::SA);
-    if (check && (addr & 15))
-        raise(Exception{Ec::SpAlign, 0, 0});
+    if (check && (addr & 15)) raise(Exception{Ec::SpAlign, 0, 0});
 }
 
 void Core::take_exception(Exception e, ExcKind kind) {
     const unsigned from = st.el;
     unsigned target = e.target_el ? e.target_el : default_sync_target();
-    if (target < from)
-        target = from; // exceptions never go down (D1.10.1)
+    if (target < from) target = from; // exceptions never go down (D1.10.1)
 
     if (kind == ExcKind::Sync && is_abort_like(e.ec)) {
         // Lower and same-EL variants differ by one in every pair.
@@ -80,21 +92,17 @@ void Core::take_exception(Exception e, ExcKind kind) {
 
     // PSTATE into SPSR.
     uint64_t spsr = st.nzcv | st.daif | (uint64_t(st.el) << 2) | (st.spsel ? 1 : 0);
-    if (st.il)
-        spsr |= spsr::IL;
-    if (st.ss)
-        spsr |= spsr::SS;
+    if (st.il) spsr |= spsr::IL;
+    if (st.ss) spsr |= spsr::SS;
 
     sysreg_ref(spsr_reg(target)) = spsr;
     sysreg_ref(elr_reg(target)) = e.return_pc;
     if (kind == ExcKind::Sync || kind == ExcKind::SError) {
         // IL = 1: every AArch64 instruction is 32 bits, and IL is RES1 for the
         // exception classes that have no instruction.
-        const uint32_t esr =
-            (uint32_t(e.ec) << 26) | (1u << 25) | (e.iss & 0x1ffffff);
+        const uint32_t esr = (uint32_t(e.ec) << 26) | (1u << 25) | (e.iss & 0x1ffffff);
         sysreg_ref(esr_reg(target)) = esr;
-        if (e.far_valid)
-            sysreg_ref(far_reg(target)) = e.far;
+        if (e.far_valid) sysreg_ref(far_reg(target)) = e.far;
         if (target == 2 && e.ipa_valid)
             sysreg_ref(SysReg::HPFAR_EL2) = ((e.ipa >> 12) & 0xfffffffffull) << 4;
     }
@@ -121,14 +129,15 @@ void Core::take_exception(Exception e, ExcKind kind) {
     if (auto* t = trace::sink()) {
         static constexpr const char* kKind[] = {"sync", "irq", "fiq", "serror"};
         t->instant(now().value(), name(), "exception", kKind[static_cast<unsigned>(kind)],
-                   {{"ec", static_cast<uint64_t>(e.ec)}, {"from_el", from}, {"to_el", target},
+                   {{"ec", static_cast<uint64_t>(e.ec)},
+                    {"from_el", from},
+                    {"to_el", target},
                     {"elr", e.return_pc}});
     }
 }
 
 void Core::exception_return() {
-    if (st.el == 0)
-        undefined();
+    if (st.el == 0) undefined();
     const uint64_t spsr = sysreg(spsr_reg(st.el));
     const uint64_t elr = sysreg(elr_reg(st.el));
     const unsigned m = spsr & spsr::M_MASK;
@@ -181,22 +190,19 @@ bool Core::take_pending_interrupt() {
         {IrqLine::SError, hcr::AMO, 0, kDaifA, ExcKind::SError},
     };
     for (const Src& s : phys) {
-        if (!line(s.line))
-            continue;
+        if (!line(s.line)) continue;
         const bool to_el2 = (hcr & s.route_bit) || tge;
         if (to_el2) {
             if (st.el < 2 || !(st.daif & s.mask)) {
                 Exception e{Ec::Unknown, 0, 2};
-                if (s.kind == ExcKind::SError)
-                    e.ec = Ec::SError;
+                if (s.kind == ExcKind::SError) e.ec = Ec::SError;
                 e.return_pc = st.pc;
                 take_exception(e, s.kind);
                 return true;
             }
         } else if (st.el < 2 && !(st.daif & s.mask)) {
             Exception e{Ec::Unknown, 0, 1};
-            if (s.kind == ExcKind::SError)
-                e.ec = Ec::SError;
+            if (s.kind == ExcKind::SError) e.ec = Ec::SError;
             e.return_pc = st.pc;
             take_exception(e, s.kind);
             return true;
@@ -233,8 +239,7 @@ void Core::svc(uint16_t imm16) {
 
 void Core::hvc(uint16_t imm16) {
     // HVC is UNDEFINED at EL0 and when HCR_EL2.HCD disables it (D1.19.3, no EL3).
-    if (st.el == 0 || (sysreg(SysReg::HCR_EL2) & hcr::HCD))
-        undefined();
+    if (st.el == 0 || (sysreg(SysReg::HCR_EL2) & hcr::HCD)) undefined();
     if (psci_on_hvc_ && firmware_ && firmware_->call(*this, true, imm16)) {
         st.pc += 4;
         return;
@@ -245,8 +250,7 @@ void Core::hvc(uint16_t imm16) {
 }
 
 void Core::smc(uint16_t imm16) {
-    if (st.el == 0)
-        undefined();
+    if (st.el == 0) undefined();
     if (st.el == 1 && (sysreg(SysReg::HCR_EL2) & hcr::TSC)) {
         // Trapped SMC: the preferred return address is the SMC itself (D1.19.4).
         Exception e{Ec::Smc64, imm16, 2};
@@ -265,8 +269,7 @@ void Core::smc(uint16_t imm16) {
 void Core::brk(uint16_t imm16) {
     Exception e{Ec::Brk64, imm16, 0};
     // Debug exceptions from EL0/EL1 go to EL2 when MDCR_EL2.TDE or HCR_EL2.TGE is set.
-    if (st.el < 2 && (sysreg(SysReg::MDCR_EL2) & mdcr::TDE))
-        e.target_el = 2;
+    if (st.el < 2 && (sysreg(SysReg::MDCR_EL2) & mdcr::TDE)) e.target_el = 2;
     raise(e);
 }
 
@@ -291,8 +294,7 @@ void Core::fp_unimplemented() {
         if (trap && !(st.el == 0 && (sysreg(SysReg::HCR_EL2) & hcr::TGE)))
             raise(Exception{Ec::FpAccess, iss_fp, 1});
     }
-    if (sysreg(SysReg::CPTR_EL2) & cptr::TFP)
-        raise(Exception{Ec::FpAccess, iss_fp, 2});
+    if (sysreg(SysReg::CPTR_EL2) & cptr::TFP) raise(Exception{Ec::FpAccess, iss_fp, 2});
     undefined();
 }
 

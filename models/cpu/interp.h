@@ -23,25 +23,39 @@ constexpr uint16_t cond_mask(unsigned cond) {
         const bool n = f & 8, z = f & 4, c = f & 2, v = f & 1;
         bool r = false;
         switch (cond >> 1) {
-        case 0: r = z; break;
-        case 1: r = c; break;
-        case 2: r = n; break;
-        case 3: r = v; break;
-        case 4: r = c && !z; break;
-        case 5: r = n == v; break;
-        case 6: r = n == v && !z; break;
-        case 7: r = true; break;
+        case 0:
+            r = z;
+            break;
+        case 1:
+            r = c;
+            break;
+        case 2:
+            r = n;
+            break;
+        case 3:
+            r = v;
+            break;
+        case 4:
+            r = c && !z;
+            break;
+        case 5:
+            r = n == v;
+            break;
+        case 6:
+            r = n == v && !z;
+            break;
+        case 7:
+            r = true;
+            break;
         }
-        if ((cond & 1) && cond != 15)
-            r = !r;
-        if (r)
-            m |= static_cast<uint16_t>(1u << f);
+        if ((cond & 1) && cond != 15) r = !r;
+        if (r) m |= static_cast<uint16_t>(1u << f);
     }
     return m;
 }
 inline constexpr uint16_t kCondTable[16] = {
-    cond_mask(0), cond_mask(1), cond_mask(2),  cond_mask(3),  cond_mask(4),  cond_mask(5),
-    cond_mask(6), cond_mask(7), cond_mask(8),  cond_mask(9),  cond_mask(10), cond_mask(11),
+    cond_mask(0),  cond_mask(1),  cond_mask(2),  cond_mask(3), cond_mask(4),  cond_mask(5),
+    cond_mask(6),  cond_mask(7),  cond_mask(8),  cond_mask(9), cond_mask(10), cond_mask(11),
     cond_mask(12), cond_mask(13), cond_mask(14), cond_mask(15)};
 
 struct Interp {
@@ -91,8 +105,7 @@ struct Interp {
     // Register-indirect branches: a misaligned target faults at the next fetch.
     void branch_indirect(uint64_t target) {
         c.st.pc = target;
-        if (target & 3)
-            c.invalidate_fetch();
+        if (target & 3) c.invalidate_fetch();
     }
 
     // --- memory ---------------------------------------------------------------------------
@@ -113,8 +126,7 @@ struct Interp {
         c.write_special<T>(va, v, flags, isyn);
     }
     void check_sp_alignment(Reg n, uint64_t addr) {
-        if (n.idx == 31)
-            c.check_sp_alignment(addr);
+        if (n.idx == 31) c.check_sp_alignment(addr);
     }
 
     // --- everything else goes to the core (helpers a JIT would call) ----------------------

@@ -11,7 +11,7 @@ using namespace sc_core;
 
 namespace {
 MmuAccess to_mmu(AccessKind k) {
-    return k == AccessKind::Read ? MmuAccess::Read
+    return k == AccessKind::Read    ? MmuAccess::Read
            : k == AccessKind::Write ? MmuAccess::Write
                                     : MmuAccess::Exec;
 }
@@ -43,27 +43,21 @@ void Core::drop_fast_writes(uint64_t pa_page) {
     const uintptr_t h = reinterpret_cast<uintptr_t>(host);
     for (auto& idx : ftlb_)
         for (FastTlbEntry& e : idx)
-            if (e.tag_w != 1 && e.tag_w + e.addend == h)
-                e.tag_w = 1;
+            if (e.tag_w != 1 && e.tag_w + e.addend == h) e.tag_w = 1;
 }
 
 void Core::fill_fast_tlb(uint64_t va, const Translation& t, unsigned idx) {
-    if (!t.cacheable_4k)
-        return;
+    if (!t.cacheable_4k) return;
     uint8_t* host = dmi_host(t.pa & kPageMask, false);
-    if (!host)
-        return;
+    if (!host) return;
     FastTlbEntry& e = ftlb_[idx][(va >> kPageBits) & (kFtlbSize - 1)];
     const uint64_t page = va & kPageMask;
     // One host page backs all three tags only if they agree; refill from scratch.
     e = FastTlbEntry{};
     e.addend = reinterpret_cast<uintptr_t>(host) - page;
-    if (t.readable)
-        e.tag_r = page;
-    if (t.writable && !code_.slow_writes(t.pa) && dmi_host(t.pa & kPageMask, true))
-        e.tag_w = page;
-    if (t.executable)
-        e.tag_x = page;
+    if (t.readable) e.tag_r = page;
+    if (t.writable && !code_.slow_writes(t.pa) && dmi_host(t.pa & kPageMask, true)) e.tag_w = page;
+    if (t.executable) e.tag_x = page;
 }
 
 // --- DMI -------------------------------------------------------------------------------------
@@ -71,8 +65,7 @@ void Core::fill_fast_tlb(uint64_t va, const Translation& t, unsigned idx) {
 uint8_t* Core::dmi_host(uint64_t pa, bool write) {
     for (const DmiRegion& r : dmi_) {
         if (pa >= r.start && pa <= r.end) {
-            if (!r.ptr || (write && !r.writable))
-                return nullptr;
+            if (!r.ptr || (write && !r.writable)) return nullptr;
             return r.ptr + (pa - r.start);
         }
     }
@@ -82,10 +75,9 @@ uint8_t* Core::dmi_host(uint64_t pa, bool write) {
     trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     if (bus->get_direct_mem_ptr(trans, dmi) && dmi.get_start_address() <= pa &&
         pa <= dmi.get_end_address()) {
-        dmi_.push_back(DmiRegion{dmi.get_start_address(), dmi.get_end_address(),
-                                 dmi.get_dmi_ptr(), dmi.is_write_allowed()});
-        if (write && !dmi.is_write_allowed())
-            return nullptr;
+        dmi_.push_back(DmiRegion{dmi.get_start_address(), dmi.get_end_address(), dmi.get_dmi_ptr(),
+                                 dmi.is_write_allowed()});
+        if (write && !dmi.is_write_allowed()) return nullptr;
         return dmi.get_dmi_ptr() + (pa - dmi.get_start_address());
     }
     // Remember the hole so MMIO does not ask again on every access. A target that
@@ -130,8 +122,7 @@ bool Core::debug_write_phys(uint64_t pa, const void* src, unsigned len) {
     trans.set_data_length(len);
     trans.set_streaming_width(len);
     const bool ok = bus->transport_dbg(trans) == len;
-    if (ok)
-        code_.invalidate(pa, len);
+    if (ok) code_.invalidate(pa, len);
     return ok;
 }
 
@@ -141,10 +132,8 @@ bool Core::debug_read_virt(uint64_t va, void* dst, unsigned len) {
         const unsigned chunk = std::min<unsigned>(len, kPageSize - (va & (kPageSize - 1)));
         MmuResult r;
         MmuFault f;
-        if (!mmu_.translate_uncached(va, MmuAccess::Read, st.el, false, r, f))
-            return false;
-        if (!debug_read_phys(r.pa, out, chunk))
-            return false;
+        if (!mmu_.translate_uncached(va, MmuAccess::Read, st.el, false, r, f)) return false;
+        if (!debug_read_phys(r.pa, out, chunk)) return false;
         va += chunk;
         out += chunk;
         len -= chunk;
@@ -160,8 +149,7 @@ Core::Translation Core::translate(uint64_t va, AccessKind kind, unsigned el, uns
     (void)size;
     MmuResult r;
     MmuFault f;
-    if (!mmu_.translate(va, to_mmu(kind), el, r, f))
-        raise_abort(va, kind, isyn, f);
+    if (!mmu_.translate(va, to_mmu(kind), el, r, f)) raise_abort(va, kind, isyn, f);
     Translation t;
     t.pa = r.pa;
     t.device = r.device;
@@ -181,19 +169,15 @@ void Core::raise_abort(uint64_t va, AccessKind kind, uint32_t isyn, const MmuFau
     const bool fetch = kind == AccessKind::Exec;
     e.ec = fetch ? Ec::InsnAbortLower : Ec::DataAbortLower; // take_exception picks same/lower
     uint32_t iss = f.fsc;
-    if (f.s1ptw)
-        iss |= 1u << 7;
+    if (f.s1ptw) iss |= 1u << 7;
     if (!fetch) {
         // WnR follows the instruction, also for a stage-2 fault on the stage-1 walk: the
         // walk passes the access's iswrite to AArch64.SecondStageWalk() (D13.2.37 WnR).
-        if (kind == AccessKind::Write)
-            iss |= 1u << 6;
+        if (kind == AccessKind::Write) iss |= 1u << 6;
         // The instruction syndrome is valid only for stage-2 faults that are not on a
         // stage-1 walk, matching what a hypervisor needs to emulate MMIO.
-        if (f.stage2 && !f.s1ptw && !cache_maintenance)
-            iss |= isyn;
-        if (cache_maintenance)
-            iss |= 1u << 8; // CM
+        if (f.stage2 && !f.s1ptw && !cache_maintenance) iss |= isyn;
+        if (cache_maintenance) iss |= 1u << 8; // CM
     }
     e.iss = iss;
     e.far_valid = true;
@@ -254,8 +238,7 @@ void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, 
     sc_time delay = before;
     bus->b_transport(trans, delay);
     trans.clear_extension(&id);
-    if (delay > before)
-        cycles_ += (delay - before).value() / period_.value();
+    if (delay > before) cycles_ += (delay - before).value() / period_.value();
     cycles_ += costs_.mmio_access;
     if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
         // No device answered: a synchronous external abort (DFSC 0x10), like a bus error.
@@ -275,8 +258,7 @@ void Core::mmio(uint64_t pa, void* data, unsigned len, bool write, uint64_t va, 
 bool Core::misaligned_needs_split(uint64_t va, unsigned size, unsigned flags, AccessKind kind,
                                   uint32_t isyn) {
     const uint64_t sctlr = sysreg(st.el == 2 ? SysReg::SCTLR_EL2 : SysReg::SCTLR_EL1);
-    if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A))
-        alignment_fault(va, kind, isyn);
+    if ((flags & (kAligned | kExclusive)) || (sctlr & sctlr::A)) alignment_fault(va, kind, isyn);
     return (va & (kPageSize - 1)) + size > kPageSize;
 }
 
@@ -288,8 +270,7 @@ T Core::read_slow(uint64_t va, unsigned flags, uint32_t isyn) {
     if (misaligned && misaligned_needs_split(va, size, flags, AccessKind::Read, isyn))
         return access_split_read<T>(va, flags, isyn);
     const Translation t = translate(va, AccessKind::Read, el, flags, isyn, size);
-    if (misaligned && t.device)
-        alignment_fault(va, AccessKind::Read, isyn);
+    if (misaligned && t.device) alignment_fault(va, AccessKind::Read, isyn);
     if (uint8_t* host = dmi_host(t.pa, false)) {
         fill_fast_tlb(va, t, el);
         T v;
@@ -311,11 +292,9 @@ void Core::write_slow(uint64_t va, T value, unsigned flags, uint32_t isyn) {
         return;
     }
     const Translation t = translate(va, AccessKind::Write, el, flags, isyn, size);
-    if (misaligned && t.device)
-        alignment_fault(va, AccessKind::Write, isyn);
+    if (misaligned && t.device) alignment_fault(va, AccessKind::Write, isyn);
     if (uint8_t* host = dmi_host(t.pa, true)) {
-        if (code_.is_code(t.pa))
-            code_.invalidate(t.pa, size);
+        if (code_.is_code(t.pa)) code_.invalidate(t.pa, size);
         clear_exclusive_marks(t.pa, size);
         fill_fast_tlb(va, t, el);
         std::memcpy(host, &value, size);
@@ -373,11 +352,9 @@ void Core::mark_exclusive(uint64_t va, uint64_t pa, unsigned size) {
 
 // The part of the check before translation; false = fail without touching memory.
 bool Core::check_exclusive(uint64_t va, unsigned size, unsigned access_size, bool& ok_out) {
-    if (va & (access_size - 1))
-        alignment_fault(va, AccessKind::Write, 0);
+    if (va & (access_size - 1)) alignment_fault(va, AccessKind::Write, 0);
     ok_out = excl_valid_ && excl_va_ == va && excl_size_ == size;
-    if (!ok_out)
-        excl_valid_ = false;
+    if (!ok_out) excl_valid_ = false;
     return ok_out;
 }
 
@@ -388,8 +365,7 @@ void Core::clear_exclusive_marks(uint64_t pa, unsigned len) {
             c.excl_valid_ = false;
             // Clearing a PE's global monitor generates an event for it (D1.16.1): WFE-based
             // spin loops wake when the lock word is written.
-            if (&c != this)
-                c.send_event();
+            if (&c != this) c.send_event();
         }
     };
     if (peers_) {
@@ -403,8 +379,7 @@ void Core::clear_exclusive_marks(uint64_t pa, unsigned len) {
 template <class T>
 T Core::load_exclusive(uint64_t va, bool acquire) {
     (void)acquire;
-    if (va & (sizeof(T) - 1))
-        alignment_fault(va, AccessKind::Read, 0);
+    if (va & (sizeof(T) - 1)) alignment_fault(va, AccessKind::Read, 0);
     const Translation t = translate(va, AccessKind::Read, st.el, kExclusive, 0, sizeof(T));
     T v{};
     if (uint8_t* host = dmi_host(t.pa, false))
@@ -419,16 +394,13 @@ template <class T>
 bool Core::store_exclusive(uint64_t va, T value, bool release) {
     (void)release;
     bool ok;
-    if (!check_exclusive(va, sizeof(T), sizeof(T), ok))
-        return false;
+    if (!check_exclusive(va, sizeof(T), sizeof(T), ok)) return false;
     const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, sizeof(T));
     ok = excl_valid_ && excl_pa_ == t.pa && code_.is_exclusive_page(t.pa);
     excl_valid_ = false;
-    if (!ok)
-        return false;
+    if (!ok) return false;
     if (uint8_t* host = dmi_host(t.pa, true)) {
-        if (code_.is_code(t.pa))
-            code_.invalidate(t.pa, sizeof(T));
+        if (code_.is_code(t.pa)) code_.invalidate(t.pa, sizeof(T));
         clear_exclusive_marks(t.pa, sizeof(T));
         std::memcpy(host, &value, sizeof(T));
     } else {
@@ -438,8 +410,7 @@ bool Core::store_exclusive(uint64_t va, T value, bool release) {
 }
 
 void Core::load_exclusive_pair(uint64_t va, unsigned size, uint64_t& v0, uint64_t& v1) {
-    if (va & (2 * size - 1))
-        alignment_fault(va, AccessKind::Read, 0);
+    if (va & (2 * size - 1)) alignment_fault(va, AccessKind::Read, 0);
     const Translation t = translate(va, AccessKind::Read, st.el, kExclusive, 0, 2 * size);
     uint8_t buf[16] = {};
     if (uint8_t* host = dmi_host(t.pa, false))
@@ -454,16 +425,13 @@ void Core::load_exclusive_pair(uint64_t va, unsigned size, uint64_t& v0, uint64_
 
 bool Core::store_exclusive_pair(uint64_t va, uint64_t v0, uint64_t v1, unsigned size) {
     bool ok;
-    if (!check_exclusive(va, 2 * size, 2 * size, ok))
-        return false;
+    if (!check_exclusive(va, 2 * size, 2 * size, ok)) return false;
     const Translation t = translate(va, AccessKind::Write, st.el, kExclusive, 0, 2 * size);
     ok = excl_valid_ && excl_pa_ == t.pa && code_.is_exclusive_page(t.pa);
     excl_valid_ = false;
     uint8_t* host = dmi_host(t.pa, true);
-    if (!ok || !host)
-        return false;
-    if (code_.is_code(t.pa))
-        code_.invalidate(t.pa, 2 * size);
+    if (!ok || !host) return false;
+    if (code_.is_code(t.pa)) code_.invalidate(t.pa, 2 * size);
     clear_exclusive_marks(t.pa, 2 * size);
     std::memcpy(host, &v0, size);
     std::memcpy(host + size, &v1, size);

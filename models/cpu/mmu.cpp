@@ -12,7 +12,9 @@ namespace {
 constexpr uint64_t kOaMask = 0x0000fffffffff000ull; // descriptor output address bits [47:12]
 constexpr unsigned kGranuleShift = 12, kStride = 9;
 
-constexpr unsigned level_shift(unsigned level) { return kGranuleShift + kStride * (3 - level); }
+constexpr unsigned level_shift(unsigned level) {
+    return kGranuleShift + kStride * (3 - level);
+}
 
 // Physical address size in bits for a PARange/IPS/PS encoding (D13.2.64).
 unsigned pa_size_bits(unsigned enc) {
@@ -45,12 +47,9 @@ bool Mmu::read_desc(uint64_t pa, uint64_t& desc) {
 TlbEntry* Mmu::lookup(unsigned regime, uint16_t vmid, uint16_t asid, uint64_t va_page) {
     auto& set = tlb_[va_page % kSets];
     for (TlbEntry& e : set) {
-        if (e.va_page != va_page || e.regime != regime)
-            continue;
-        if (regime == 1 && e.vmid != vmid)
-            continue;
-        if (!e.global && e.asid != asid)
-            continue;
+        if (e.va_page != va_page || e.regime != regime) continue;
+        if (regime == 1 && e.vmid != vmid) continue;
+        if (!e.global && e.asid != asid) continue;
         return &e;
     }
     return nullptr;
@@ -81,35 +80,29 @@ void Mmu::invalidate_all() {
 void Mmu::invalidate_regime(unsigned regime) {
     for (auto& set : tlb_)
         for (TlbEntry& e : set)
-            if (e.regime == regime)
-                e.va_page = ~0ull;
+            if (e.regime == regime) e.va_page = ~0ull;
 }
 
 void Mmu::invalidate_vmid(uint16_t vmid) {
     for (auto& set : tlb_)
         for (TlbEntry& e : set)
-            if (e.regime == 1 && e.vmid == vmid)
-                e.va_page = ~0ull;
+            if (e.regime == 1 && e.vmid == vmid) e.va_page = ~0ull;
 }
 
 void Mmu::invalidate_asid(uint16_t vmid, uint16_t asid) {
     for (auto& set : tlb_)
         for (TlbEntry& e : set)
-            if (e.regime == 1 && e.vmid == vmid && !e.global && e.asid == asid)
-                e.va_page = ~0ull;
+            if (e.regime == 1 && e.vmid == vmid && !e.global && e.asid == asid) e.va_page = ~0ull;
 }
 
-void Mmu::invalidate_va(unsigned regime, uint16_t vmid, uint64_t va, bool match_asid,
-                        uint16_t asid, bool last_level_only) {
+void Mmu::invalidate_va(unsigned regime, uint16_t vmid, uint64_t va, bool match_asid, uint16_t asid,
+                        bool last_level_only) {
     (void)last_level_only; // only leaf entries are cached
     for (auto& set : tlb_) {
         for (TlbEntry& e : set) {
-            if (e.va_page == ~0ull || e.regime != regime)
-                continue;
-            if (regime == 1 && e.vmid != vmid)
-                continue;
-            if (match_asid && !e.global && e.asid != asid)
-                continue;
+            if (e.va_page == ~0ull || e.regime != regime) continue;
+            if (regime == 1 && e.vmid != vmid) continue;
+            if (match_asid && !e.global && e.asid != asid) continue;
             const unsigned s = e.s1_block_shift;
             if (((e.va_page << kGranuleShift) >> s) == ((va & 0x0000ffffffffffffull) >> s) ||
                 ((e.va_page << kGranuleShift) >> s) == (va >> s))
@@ -129,9 +122,10 @@ void Mmu::invalidate_ipa(uint16_t vmid, uint64_t ipa) {
 
 bool Mmu::check_fault(const TlbEntry& e, MmuAccess acc, unsigned el, MmuFault& fault) const {
     const unsigned shift = el == 0 ? 0 : 3;
-    const uint8_t need = static_cast<uint8_t>(
-        (acc == MmuAccess::Read ? kPermR0 : acc == MmuAccess::Write ? kPermW0 : kPermX0)
-        << shift);
+    const uint8_t need = static_cast<uint8_t>((acc == MmuAccess::Read    ? kPermR0
+                                               : acc == MmuAccess::Write ? kPermW0
+                                                                         : kPermX0)
+                                              << shift);
     if (!(e.s1perms & need)) {
         fault = MmuFault{false, false, static_cast<uint8_t>(kFscPermission + e.s1_level), 0};
         return false;
@@ -153,21 +147,17 @@ bool Mmu::translate(uint64_t va, MmuAccess acc, unsigned el, MmuResult& out, Mmu
     const uint16_t asid = regime == 1 ? current_asid() : 0;
     const uint64_t va_page = va >> kGranuleShift;
     if (TlbEntry* e = lookup(regime, vmid, asid, va_page)) {
-        if (!check_fault(*e, acc, el, fault))
-            return false;
+        if (!check_fault(*e, acc, el, fault)) return false;
         ++hits_;
         out = MmuResult{(e->pa_page << kGranuleShift) | (va & 0xfff), e->device, e->perms,
                         e->mair_attr, true};
         return true;
     }
     TlbEntry e;
-    if (!walk(va, acc, el, false, e, fault))
-        return false;
-    if (!check_fault(e, acc, el, fault))
-        return false;
+    if (!walk(va, acc, el, false, e, fault)) return false;
+    if (!check_fault(e, acc, el, fault)) return false;
     // Flat (MMU off) translations without stage 2 are not cached: nothing to go stale.
-    if (!e.s1_flat || (regime == 1 && (core_.sysreg(SysReg::HCR_EL2) & hcr::VM)))
-        insert(e);
+    if (!e.s1_flat || (regime == 1 && (core_.sysreg(SysReg::HCR_EL2) & hcr::VM))) insert(e);
     out = MmuResult{(e.pa_page << kGranuleShift) | (va & 0xfff), e.device, e.perms, e.mair_attr,
                     false};
     return true;
@@ -176,10 +166,8 @@ bool Mmu::translate(uint64_t va, MmuAccess acc, unsigned el, MmuResult& out, Mmu
 bool Mmu::translate_uncached(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only,
                              MmuResult& out, MmuFault& fault) {
     TlbEntry e;
-    if (!walk(va, acc, el, stage1_only, e, fault))
-        return false;
-    if (!check_fault(e, acc, el, fault))
-        return false;
+    if (!walk(va, acc, el, stage1_only, e, fault)) return false;
+    if (!check_fault(e, acc, el, fault)) return false;
     out = MmuResult{(e.pa_page << kGranuleShift) | (va & 0xfff), e.device, e.perms, e.mair_attr,
                     false};
     return true;
@@ -247,8 +235,8 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             // encodings are treated as 4K, as the architecture permits for reserved values.
             (void)tg;
             const unsigned t = std::clamp(tsz, 16u, 39u);
-            const uint64_t bits = tbi ? (va & 0x00ffffffffffffffull) | (upper ? 0xff00000000000000ull : 0)
-                                      : va;
+            const uint64_t bits =
+                tbi ? (va & 0x00ffffffffffffffull) | (upper ? 0xff00000000000000ull : 0) : va;
             const uint64_t hi = upper ? ~bits : bits;
             if (epd || (hi >> (64 - t))) {
                 fault = MmuFault{false, false, kFscTranslation + 0, 0};
@@ -277,13 +265,13 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             uint64_t desc_pa = table + index * 8;
             if (s2_walks) {
                 S2Result r;
-                if (!stage2(desc_pa, MmuAccess::Read, true, r, fault))
-                    return false;
+                if (!stage2(desc_pa, MmuAccess::Read, true, r, fault)) return false;
                 desc_pa = r.pa;
             }
             core_.cycles_ += core_.costs().tlb_walk_level;
             if (!read_desc(desc_pa, desc)) {
-                fault = MmuFault{false, false, static_cast<uint8_t>(kFscSyncExternalWalk + level), 0};
+                fault =
+                    MmuFault{false, false, static_cast<uint8_t>(kFscSyncExternalWalk + level), 0};
                 return false;
             }
             if (!(desc & 1) || (level == 3 && !(desc & 2)) || (level == 0 && !(desc & 2))) {
@@ -293,7 +281,8 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             if (level < 3 && (desc & 2)) {
                 // Table descriptor: hierarchical attributes (D5.5.3).
                 if ((desc & kOaMask) >> oa_bits) {
-                    fault = MmuFault{false, false, static_cast<uint8_t>(kFscAddressSize + level), 0};
+                    fault =
+                        MmuFault{false, false, static_cast<uint8_t>(kFscAddressSize + level), 0};
                     return false;
                 }
                 ap_table |= (desc >> 61) & 3;
@@ -321,31 +310,25 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
         // Permissions (D5.4): AP[2:1], UXN/PXN (EL1&0) or XN (EL2), table restrictions, WXN.
         const unsigned ap = (desc >> 6) & 3;
         bool ro = ap & 2, el0 = ap & 1;
-        if (ap_table & 2)
-            ro = true;
-        if (ap_table & 1)
-            el0 = false;
+        if (ap_table & 2) ro = true;
+        if (ap_table & 1) el0 = false;
         uint8_t p = 0;
         if (regime == 2) {
             const bool xn = ((desc >> 54) & 1) || xn_table;
             p = kPermR1 | (ro ? 0 : kPermW1);
-            if (!xn && !((sctlr & sctlr::WXN) && !ro))
-                p |= kPermX1;
+            if (!xn && !((sctlr & sctlr::WXN) && !ro)) p |= kPermX1;
         } else {
             const bool uxn = ((desc >> 54) & 1) || xn_table;
             const bool pxn = ((desc >> 53) & 1) || pxn_table;
             p = kPermR1 | (ro ? 0 : kPermW1);
-            if (el0)
-                p |= kPermR0 | (ro ? 0 : kPermW0);
+            if (el0) p |= kPermR0 | (ro ? 0 : kPermW0);
             const bool wxn = sctlr & sctlr::WXN;
             // EL0 execution depends on UXN (and WXN for EL0-writable memory) only, not on
             // EL0 data access: AP[2:1] = 00 with UXN = 0 is execute-only memory for EL0
             // (ARM DDI 0487 D5.4.5, table of instruction access permissions).
-            if (!uxn && !(wxn && el0 && !ro))
-                p |= kPermX0;
+            if (!uxn && !(wxn && el0 && !ro)) p |= kPermX0;
             // Memory writable at EL0 is never executable at EL1 (D5.4.5).
-            if (!pxn && !(wxn && !ro) && !(el0 && !ro))
-                p |= kPermX1;
+            if (!pxn && !(wxn && !ro) && !(el0 && !ro)) p |= kPermX1;
         }
         e.s1perms = p;
         e.global = regime == 2 || !((desc >> 11) & 1); // nG
@@ -367,8 +350,7 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
             return false;
         }
         S2Result r;
-        if (!stage2(ipa, acc, false, r, fault))
-            return false;
+        if (!stage2(ipa, acc, false, r, fault)) return false;
         pa = r.pa;
         e.s2perms = r.perms;
         e.s2_level = r.level;
@@ -377,12 +359,9 @@ bool Mmu::walk(uint64_t va, MmuAccess acc, unsigned el, bool stage1_only, TlbEnt
     e.ipa_page = ipa >> kGranuleShift;
     e.pa_page = pa >> kGranuleShift;
     uint8_t combined = e.s1perms;
-    if (!(e.s2perms & 1))
-        combined &= ~(kPermR0 | kPermR1);
-    if (!(e.s2perms & 2))
-        combined &= ~(kPermW0 | kPermW1);
-    if (!(e.s2perms & 4))
-        combined &= ~(kPermX0 | kPermX1);
+    if (!(e.s2perms & 1)) combined &= ~(kPermR0 | kPermR1);
+    if (!(e.s2perms & 2)) combined &= ~(kPermW0 | kPermW1);
+    if (!(e.s2perms & 4)) combined &= ~(kPermX0 | kPermX1);
     e.perms = combined;
     return true;
 }
@@ -398,11 +377,9 @@ bool Mmu::stage2(uint64_t ipa, MmuAccess acc, bool s1ptw, S2Result& r, MmuFault&
         fault = MmuFault{true, s1ptw, fsc, ipa};
         return false;
     };
-    if (ipa >> inputsize)
-        return fail(kFscTranslation + 0);
+    if (ipa >> inputsize) return fail(kFscTranslation + 0);
     // 4K granule: SL0 = 0, 1, 2 start at level 2, 1, 0 (D5.2.6); 3 is reserved.
-    if (sl0 == 3)
-        return fail(kFscTranslation + 0);
+    if (sl0 == 3) return fail(kFscTranslation + 0);
     const unsigned start = 2 - sl0;
     const int start_bits = int(inputsize) - int(level_shift(start));
     // Up to 16 concatenated tables at the start level; more is a misconfiguration.
@@ -426,10 +403,8 @@ bool Mmu::stage2(uint64_t ipa, MmuAccess acc, bool s1ptw, S2Result& r, MmuFault&
             continue;
         }
         const uint64_t oa = desc & ~((1ull << shift) - 1) & kOaMask;
-        if (oa >> oa_bits)
-            return fail(static_cast<uint8_t>(kFscAddressSize + level));
-        if (!((desc >> 10) & 1))
-            return fail(static_cast<uint8_t>(kFscAccessFlag + level));
+        if (oa >> oa_bits) return fail(static_cast<uint8_t>(kFscAddressSize + level));
+        if (!((desc >> 10) & 1)) return fail(static_cast<uint8_t>(kFscAccessFlag + level));
         const unsigned s2ap = (desc >> 6) & 3;
         r.perms = static_cast<uint8_t>((s2ap & 1 ? 1 : 0) | (s2ap & 2 ? 2 : 0) |
                                        (((desc >> 54) & 1) ? 0 : 4));
@@ -438,8 +413,7 @@ bool Mmu::stage2(uint64_t ipa, MmuAccess acc, bool s1ptw, S2Result& r, MmuFault&
         r.pa = oa | (ipa & ((1ull << shift) - 1));
         if (s1ptw) {
             // The walk reads the table: stage 2 must allow reads (D5.4.x).
-            if (!(r.perms & 1))
-                return fail(static_cast<uint8_t>(kFscPermission + level));
+            if (!(r.perms & 1)) return fail(static_cast<uint8_t>(kFscPermission + level));
             // HCR_EL2.PTW: a table in Device memory is a permission fault.
             if (r.device && (core_.sysreg(SysReg::HCR_EL2) & hcr::PTW))
                 return fail(static_cast<uint8_t>(kFscPermission + level));

@@ -18,8 +18,12 @@ enum class MmuAccess : uint8_t { Read, Write, Exec };
 
 // Permissions of one translation for the two ELs of its regime, as bits.
 enum PermBits : uint8_t {
-    kPermR0 = 1, kPermW0 = 2, kPermX0 = 4, // EL0
-    kPermR1 = 8, kPermW1 = 16, kPermX1 = 32, // EL1, or EL2 for the EL2 regime
+    kPermR0 = 1,
+    kPermW0 = 2,
+    kPermX0 = 4, // EL0
+    kPermR1 = 8,
+    kPermW1 = 16,
+    kPermX1 = 32, // EL1, or EL2 for the EL2 regime
 };
 
 struct TlbEntry {
@@ -28,13 +32,13 @@ struct TlbEntry {
     uint64_t ipa_page = 0;    // IPA >> 12 (EL1&0 with stage 2), for diagnostics
     uint16_t asid = 0;
     uint16_t vmid = 0;
-    uint8_t regime = 0;       // 1: EL1&0, 2: EL2
+    uint8_t regime = 0; // 1: EL1&0, 2: EL2
     bool global = true;
     bool device = false;
-    bool s1_flat = false;       // stage 1 off: the entry holds a stage-2 translation only
-    uint8_t perms = 0;          // combined PermBits
-    uint8_t s1perms = 0;        // stage-1 PermBits, to attribute permission faults
-    uint8_t s2perms = 7;        // stage-2 R (1), W (2), X (4)
+    bool s1_flat = false; // stage 1 off: the entry holds a stage-2 translation only
+    uint8_t perms = 0;    // combined PermBits
+    uint8_t s1perms = 0;  // stage-1 PermBits, to attribute permission faults
+    uint8_t s2perms = 7;  // stage-2 R (1), W (2), X (4)
     uint8_t s1_level = 3, s2_level = 3;
     uint8_t s1_block_shift = 12; // size of the stage-1 mapping (for TLBI by VA)
     uint8_t mair_attr = 0;       // stage-1 attribute byte, for PAR_EL1
@@ -44,7 +48,7 @@ struct MmuResult {
     uint64_t pa;
     bool device;
     uint8_t perms;
-    uint8_t attr;    // MAIR attribute byte
+    uint8_t attr; // MAIR attribute byte
     bool from_tlb;
 };
 
@@ -69,11 +73,11 @@ public:
     // TLB maintenance. Each drops matching entries; none touches the fast TLB (the core
     // does that).
     void invalidate_all();
-    void invalidate_regime(unsigned regime);             // VMALLE1 (with vmid), ALLE2
-    void invalidate_vmid(uint16_t vmid);                 // VMALLS12E1 / VMALLE1
-    void invalidate_asid(uint16_t vmid, uint16_t asid);  // ASIDE1
-    void invalidate_va(unsigned regime, uint16_t vmid, uint64_t va, bool match_asid,
-                       uint16_t asid, bool last_level_only);
+    void invalidate_regime(unsigned regime);            // VMALLE1 (with vmid), ALLE2
+    void invalidate_vmid(uint16_t vmid);                // VMALLS12E1 / VMALLE1
+    void invalidate_asid(uint16_t vmid, uint16_t asid); // ASIDE1
+    void invalidate_va(unsigned regime, uint16_t vmid, uint64_t va, bool match_asid, uint16_t asid,
+                       bool last_level_only);
     // IPAS2E1: removes stage-2-only entries (those with stage 1 off). Combined stage 1+2
     // entries stay, as the architecture allows (D5.10.2): software must follow with
     // VMALLE1 to be sure, and a hypervisor that forgets sees the stale entry here.

@@ -47,36 +47,30 @@ constexpr Spec make_spec(const char (&text)[N]) {
     int pos = 31;
     for (size_t i = 0; i + 1 < N; ++i) {
         const char c = text[i];
-        if (c == ' ')
-            continue;
-        if (pos < 0)
-            detail::pattern_error("pattern longer than 32 bits");
+        if (c == ' ') continue;
+        if (pos < 0) detail::pattern_error("pattern longer than 32 bits");
         if (c != '0' && c != '1' && c != '-' && !detail::is_field_char(c))
             detail::pattern_error("bad pattern character");
         s.bit[pos--] = c;
     }
-    if (pos != -1)
-        detail::pattern_error("pattern shorter than 32 bits");
+    if (pos != -1) detail::pattern_error("pattern shorter than 32 bits");
 
     for (int b = 31; b >= 0; --b) {
         const char c = s.bit[b];
         if (c == '0' || c == '1') {
             s.mask |= 1u << b;
-            if (c == '1')
-                s.value |= 1u << b;
+            if (c == '1') s.value |= 1u << b;
         }
     }
     // Fields in order of first appearance from the most significant bit.
     for (int b = 31; b >= 0; --b) {
         const char c = s.bit[b];
-        if (!detail::is_field_char(c))
-            continue;
+        if (!detail::is_field_char(c)) continue;
         int f = 0;
         while (f < s.nfields && s.fields[f].letter != c)
             ++f;
         if (f == s.nfields) {
-            if (s.nfields == 8)
-                detail::pattern_error("too many fields");
+            if (s.nfields == 8) detail::pattern_error("too many fields");
             s.fields[s.nfields++].letter = c;
         }
         FieldSpec& fs = s.fields[f];
@@ -86,8 +80,7 @@ constexpr Spec make_spec(const char (&text)[N]) {
             fs.runs[fs.nruns - 1].lsb = static_cast<uint8_t>(b);
             fs.runs[fs.nruns - 1].width++;
         } else {
-            if (fs.nruns == 4)
-                detail::pattern_error("field split in too many runs");
+            if (fs.nruns == 4) detail::pattern_error("field split in too many runs");
             fs.runs[fs.nruns++] = FieldRun{static_cast<uint8_t>(b), 1};
         }
         fs.width++;
@@ -102,8 +95,7 @@ constexpr uint32_t extract_field(uint32_t insn) {
     } else {
         uint32_t v = 0;
         for (unsigned r = 0; r < F.nruns; ++r)
-            v = (v << F.runs[r].width) |
-                ((insn >> F.runs[r].lsb) & ((1u << F.runs[r].width) - 1u));
+            v = (v << F.runs[r].width) | ((insn >> F.runs[r].lsb) & ((1u << F.runs[r].width) - 1u));
         return v;
     }
 }

@@ -18,27 +18,43 @@ using R = SysReg;
 
 // --- hooks -----------------------------------------------------------------------------------
 
-uint64_t read_current_el(Core& c, R) { return uint64_t(c.st.el) << 2; }
-uint64_t read_spsel(Core& c, R) { return c.st.spsel ? 1 : 0; }
-void write_spsel(Core& c, R, uint64_t v) { c.set_el_sp(c.st.el, v & 1); }
-uint64_t read_daif(Core& c, R) { return c.st.daif; }
-void write_daif(Core& c, R, uint64_t v) { c.write_daif(static_cast<uint32_t>(v)); }
-uint64_t read_nzcv(Core& c, R) { return c.st.nzcv; }
-void write_nzcv(Core& c, R, uint64_t v) { c.st.nzcv = static_cast<uint32_t>(v) & 0xf0000000u; }
+uint64_t read_current_el(Core& c, R) {
+    return uint64_t(c.st.el) << 2;
+}
+uint64_t read_spsel(Core& c, R) {
+    return c.st.spsel ? 1 : 0;
+}
+void write_spsel(Core& c, R, uint64_t v) {
+    c.set_el_sp(c.st.el, v & 1);
+}
+uint64_t read_daif(Core& c, R) {
+    return c.st.daif;
+}
+void write_daif(Core& c, R, uint64_t v) {
+    c.write_daif(static_cast<uint32_t>(v));
+}
+uint64_t read_nzcv(Core& c, R) {
+    return c.st.nzcv;
+}
+void write_nzcv(Core& c, R, uint64_t v) {
+    c.st.nzcv = static_cast<uint32_t>(v) & 0xf0000000u;
+}
 
 // SP_EL0 is UNDEFINED through MRS/MSR while it is the current stack pointer (C5.2.17).
 uint64_t read_sp_el0(Core& c, R) {
-    if (!c.st.spsel)
-        c.undefined();
+    if (!c.st.spsel) c.undefined();
     return c.st.sp_el[0];
 }
 void write_sp_el0(Core& c, R, uint64_t v) {
-    if (!c.st.spsel)
-        c.undefined();
+    if (!c.st.spsel) c.undefined();
     c.st.sp_el[0] = v;
 }
-uint64_t read_sp_el1(Core& c, R) { return c.st.sp_el[1]; } // EL2 only: never the current SP
-void write_sp_el1(Core& c, R, uint64_t v) { c.st.sp_el[1] = v; }
+uint64_t read_sp_el1(Core& c, R) {
+    return c.st.sp_el[1];
+} // EL2 only: never the current SP
+void write_sp_el1(Core& c, R, uint64_t v) {
+    c.st.sp_el[1] = v;
+}
 
 // Non-secure EL1 reads of MIDR/MPIDR return the virtualised values (D13.2.87, .100).
 uint64_t read_midr(Core& c, R) {
@@ -66,40 +82,43 @@ uint64_t read_isr(Core& c, R) {
     uint64_t v = 0;
     const bool el1_view = c.st.el < 2;
     auto pend = [&](IrqLine phys, IrqLine virt, uint64_t route, uint64_t vbit) {
-        if (el1_view && (hcr & route))
-            return c.line(virt) || (hcr & vbit);
+        if (el1_view && (hcr & route)) return c.line(virt) || (hcr & vbit);
         return c.line(phys);
     };
-    if (pend(IrqLine::Fiq, IrqLine::VFiq, hcr::FMO, hcr::VF))
-        v |= 1u << 6;
-    if (pend(IrqLine::Irq, IrqLine::VIrq, hcr::IMO, hcr::VI))
-        v |= 1u << 7;
-    if (pend(IrqLine::SError, IrqLine::VSError, hcr::AMO, hcr::VSE))
-        v |= 1u << 8;
+    if (pend(IrqLine::Fiq, IrqLine::VFiq, hcr::FMO, hcr::VF)) v |= 1u << 6;
+    if (pend(IrqLine::Irq, IrqLine::VIrq, hcr::IMO, hcr::VI)) v |= 1u << 7;
+    if (pend(IrqLine::SError, IrqLine::VSError, hcr::AMO, hcr::VSE)) v |= 1u << 8;
     return v;
 }
 
 uint64_t read_dczid(Core& c, R) {
     // DZP: DC ZVA prohibited at this EL (D13.2.30).
-    const bool prohibited =
-        (c.st.el == 0 && !(c.sysreg(R::SCTLR_EL1) & sctlr::DZE)) ||
-        (c.st.el < 2 && (c.sysreg(R::HCR_EL2) & hcr::TDZ));
+    const bool prohibited = (c.st.el == 0 && !(c.sysreg(R::SCTLR_EL1) & sctlr::DZE)) ||
+                            (c.st.el < 2 && (c.sysreg(R::HCR_EL2) & hcr::TDZ));
     return c.sysreg(R::DCZID_EL0) | (prohibited ? 1u << 4 : 0);
 }
 
 uint64_t read_ccsidr(Core& c, R) {
     // Cortex-A57: 32 KiB 2-way L1D, 48 KiB 3-way L1I, 2 MiB 16-way L2, 64-byte lines (TRM 4.3).
     switch (c.sysreg(R::CSSELR_EL1) & 0xf) {
-    case 0: return 0x701fe00a;
-    case 1: return 0x201fe012;
-    case 2: return 0x70ffe07a;
-    default: return 0;
+    case 0:
+        return 0x701fe00a;
+    case 1:
+        return 0x201fe012;
+    case 2:
+        return 0x70ffe07a;
+    default:
+        return 0;
     }
 }
 
 // The performance monitors live in pmu.cpp; MDCR_EL2 changes which counters run.
-uint64_t read_pmu(Core& c, R r) { return c.pmu().read(r); }
-void write_pmu(Core& c, R r, uint64_t v) { c.pmu().write(r, v); }
+uint64_t read_pmu(Core& c, R r) {
+    return c.pmu().read(r);
+}
+void write_pmu(Core& c, R r, uint64_t v) {
+    c.pmu().write(r, v);
+}
 void write_mdcr_el2(Core& c, R r, uint64_t v) {
     c.pmu().fold();
     c.sysreg_ref(r) = v & 0xfffff; // HPMN .. TDRA, TPMS/E2PB are later extensions
@@ -108,8 +127,12 @@ void write_mdcr_el2(Core& c, R r, uint64_t v) {
 
 // FPCR/FPSR: subject to the FP access traps like any FP/SIMD instruction, and UNDEFINED
 // while FP/SIMD is not implemented (ID_AA64PFR0_EL1.FP = 0xf).
-uint64_t read_fp_status(Core& c, R) { c.fp_unimplemented(); }
-void write_fp_status(Core& c, R, uint64_t) { c.fp_unimplemented(); }
+uint64_t read_fp_status(Core& c, R) {
+    c.fp_unimplemented();
+}
+void write_fp_status(Core& c, R, uint64_t) {
+    c.fp_unimplemented();
+}
 
 void write_oslar(Core& c, R, uint64_t v) {
     uint64_t& oslsr = c.sysreg_ref(R::OSLSR_EL1);
@@ -117,8 +140,12 @@ void write_oslar(Core& c, R, uint64_t v) {
 }
 
 // Generic timer registers go to the timer model when the board has one.
-uint64_t read_timer(Core& c, R r) { return c.timer_sysreg_read(r); }
-void write_timer(Core& c, R r, uint64_t v) { c.timer_sysreg_write(r, v); }
+uint64_t read_timer(Core& c, R r) {
+    return c.timer_sysreg_read(r);
+}
+void write_timer(Core& c, R r, uint64_t v) {
+    c.timer_sysreg_write(r, v);
+}
 
 struct Hook {
     R reg;
@@ -240,27 +267,40 @@ const Table& table() {
 
 unsigned min_el(SysRegAccess a) {
     switch (a) {
-    case EL0_RW: case EL0_RO: case EL0_WO: case EL0_RO_EL1_RW: return 0;
-    case EL1_RW: case EL1_RO: case EL1_WO: return 1;
-    default: return 2;
+    case EL0_RW:
+    case EL0_RO:
+    case EL0_WO:
+    case EL0_RO_EL1_RW:
+        return 0;
+    case EL1_RW:
+    case EL1_RO:
+    case EL1_WO:
+        return 1;
+    default:
+        return 2;
     }
 }
-bool readable(SysRegAccess a) { return a != EL0_WO && a != EL1_WO && a != EL2_WO; }
+bool readable(SysRegAccess a) {
+    return a != EL0_WO && a != EL1_WO && a != EL2_WO;
+}
 bool writable(SysRegAccess a, unsigned el) {
-    if (a == EL0_RO_EL1_RW)
-        return el >= 1;
+    if (a == EL0_RO_EL1_RW) return el >= 1;
     return a != EL0_RO && a != EL1_RO && a != EL2_RO;
 }
 
 } // namespace
 
-const SysRegInfo& sysreg_info(SysReg r) { return table().info[static_cast<unsigned>(r)]; }
+const SysRegInfo& sysreg_info(SysReg r) {
+    return table().info[static_cast<unsigned>(r)];
+}
 
 SysReg sysreg_by_key(uint32_t key) {
     return key < (1u << 16) ? static_cast<SysReg>(table().by_key[key]) : SysReg::count;
 }
 
-std::string_view check_sysreg_table() { return table().error; }
+std::string_view check_sysreg_table() {
+    return table().error;
+}
 
 // --- access ------------------------------------------------------------------------------------
 
@@ -295,31 +335,53 @@ void Core::check_sysreg_access(SysReg r, uint32_t key, unsigned rt, bool read) {
             trap = !pmu_.el0_allowed(r, read); // PMUSERENR_EL0 EN/SW/CR/ER
         else if (info.trap == TDA)
             trap = (sysreg(SysReg::MDSCR_EL1) >> 12) & 1; // MDSCR_EL1.TDCC
-        if (trap)
-            raise(trap_el1);
+        if (trap) raise(trap_el1);
     }
-    if (st.el == 2)
-        return;
+    if (st.el == 2) return;
     const uint64_t hcr = sysreg(SysReg::HCR_EL2);
     const uint64_t mdcr = sysreg(SysReg::MDCR_EL2);
     bool to_el2 = false;
     switch (info.trap) {
-    case TID_NONE: break;
-    case TID1: to_el2 = hcr & hcr::TID1; break;
-    case TID2: to_el2 = hcr & hcr::TID2; break;
-    case TID3: to_el2 = hcr & hcr::TID3; break;
-    case TVM: to_el2 = read ? (hcr & hcr::TRVM) : (hcr & hcr::TVM); break;
-    case TACR: to_el2 = hcr & hcr::TACR; break;
-    case TIDCP: to_el2 = hcr & hcr::TIDCP; break;
-    case TCPAC: to_el2 = st.el == 1 && (sysreg(SysReg::CPTR_EL2) & cptr::TCPAC); break;
-    case TPM: to_el2 = mdcr & mdcr::TPM; break;
-    case TPM_CR: to_el2 = mdcr & (mdcr::TPM | mdcr::TPMCR); break;
-    case TDA: to_el2 = mdcr & (mdcr::TDA | mdcr::TDE); break;
-    case TDRA: to_el2 = mdcr & (mdcr::TDRA | mdcr::TDE); break;
-    case TDOSA: to_el2 = mdcr & (mdcr::TDOSA | mdcr::TDE); break;
+    case TID_NONE:
+        break;
+    case TID1:
+        to_el2 = hcr & hcr::TID1;
+        break;
+    case TID2:
+        to_el2 = hcr & hcr::TID2;
+        break;
+    case TID3:
+        to_el2 = hcr & hcr::TID3;
+        break;
+    case TVM:
+        to_el2 = read ? (hcr & hcr::TRVM) : (hcr & hcr::TVM);
+        break;
+    case TACR:
+        to_el2 = hcr & hcr::TACR;
+        break;
+    case TIDCP:
+        to_el2 = hcr & hcr::TIDCP;
+        break;
+    case TCPAC:
+        to_el2 = st.el == 1 && (sysreg(SysReg::CPTR_EL2) & cptr::TCPAC);
+        break;
+    case TPM:
+        to_el2 = mdcr & mdcr::TPM;
+        break;
+    case TPM_CR:
+        to_el2 = mdcr & (mdcr::TPM | mdcr::TPMCR);
+        break;
+    case TDA:
+        to_el2 = mdcr & (mdcr::TDA | mdcr::TDE);
+        break;
+    case TDRA:
+        to_el2 = mdcr & (mdcr::TDRA | mdcr::TDE);
+        break;
+    case TDOSA:
+        to_el2 = mdcr & (mdcr::TDOSA | mdcr::TDE);
+        break;
     }
-    if (to_el2)
-        raise(trap_el2);
+    if (to_el2) raise(trap_el2);
 }
 
 void Core::trap_sysreg_access(unsigned target_el) {
@@ -352,18 +414,15 @@ static bool reserved_id_register(uint32_t key) {
 uint64_t Core::sysreg_read(uint32_t key, unsigned rt) {
     const SysReg r = sysreg_by_key(key);
     if (r == SysReg::count && reserved_id_register(key)) {
-        if (st.el == 0)
-            undefined();
+        if (st.el == 0) undefined();
         if (st.el == 1 && (sysreg(SysReg::HCR_EL2) & hcr::TID3))
             raise(Exception{Ec::SysRegTrap, sysreg_iss(key, rt, true), 2});
         return 0;
     }
-    if (r == SysReg::count)
-        unknown_sysreg(key, true);
+    if (r == SysReg::count) unknown_sysreg(key, true);
     check_sysreg_access(r, key, rt, true);
     const SysRegInfo& info = sysreg_info(r);
-    if (!info.read)
-        return sr_[static_cast<unsigned>(r)];
+    if (!info.read) return sr_[static_cast<unsigned>(r)];
     sysreg_key_ = key;
     sysreg_rt_ = static_cast<uint8_t>(rt);
     sysreg_is_read_ = true;
@@ -372,8 +431,7 @@ uint64_t Core::sysreg_read(uint32_t key, unsigned rt) {
 
 void Core::sysreg_write(uint32_t key, unsigned rt, uint64_t value) {
     const SysReg r = sysreg_by_key(key);
-    if (r == SysReg::count)
-        unknown_sysreg(key, false);
+    if (r == SysReg::count) unknown_sysreg(key, false);
     check_sysreg_access(r, key, rt, false);
     const SysRegInfo& info = sysreg_info(r);
     sysreg_key_ = key;
@@ -389,8 +447,7 @@ void Core::msr_pstate(unsigned op1, unsigned op2, unsigned crm) {
     const unsigned field = (op1 << 3) | op2;
     switch (field) {
     case 0x05: // SPSel
-        if (st.el == 0)
-            undefined();
+        if (st.el == 0) undefined();
         set_el_sp(st.el, crm & 1);
         return;
     case 0x1e: // DAIFSet
@@ -409,17 +466,14 @@ void Core::msr_pstate(unsigned op1, unsigned op2, unsigned crm) {
 // --- timer registers without a timer model -------------------------------------------------
 
 uint64_t Core::timer_sysreg_read(SysReg r) {
-    if (timer_)
-        return timer_->sysreg_read(*this, static_cast<unsigned>(r));
+    if (timer_) return timer_->sysreg_read(*this, static_cast<unsigned>(r));
     // No timer model on the board: a free-running counter derived from simulated time.
     const uint64_t freq = sysreg(SysReg::CNTFRQ_EL0);
     const uint64_t ticks =
         static_cast<uint64_t>(static_cast<unsigned __int128>(now().value()) * freq /
                               sc_core::sc_time(1, sc_core::SC_SEC).value());
-    if (r == SysReg::CNTPCT_EL0)
-        return ticks;
-    if (r == SysReg::CNTVCT_EL0)
-        return ticks - sysreg(SysReg::CNTVOFF_EL2);
+    if (r == SysReg::CNTPCT_EL0) return ticks;
+    if (r == SysReg::CNTVCT_EL0) return ticks - sysreg(SysReg::CNTVOFF_EL2);
     return sysreg(r);
 }
 

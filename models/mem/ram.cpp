@@ -10,15 +10,16 @@ Ram::Ram(sc_core::sc_module_name name, uint64_t size, sc_core::sc_time latency)
     : sc_module(name), socket("socket"), size_(size), latency_(latency) {
     void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        throw std::bad_alloc();
+    if (p == MAP_FAILED) throw std::bad_alloc();
     data_ = static_cast<uint8_t*>(p);
     socket.register_b_transport(this, &Ram::b_transport);
     socket.register_get_direct_mem_ptr(this, &Ram::get_direct_mem_ptr);
     socket.register_transport_dbg(this, &Ram::transport_dbg);
 }
 
-Ram::~Ram() { munmap(data_, size_); }
+Ram::~Ram() {
+    munmap(data_, size_);
+}
 
 void Ram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     const uint64_t addr = trans.get_address();
@@ -52,8 +53,7 @@ bool Ram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
 
 unsigned Ram::transport_dbg(tlm::tlm_generic_payload& trans) {
     const uint64_t addr = trans.get_address();
-    if (addr >= size_)
-        return 0;
+    if (addr >= size_) return 0;
     const uint64_t n = std::min<uint64_t>(trans.get_data_length(), size_ - addr);
     if (trans.is_read())
         std::memcpy(trans.get_data_ptr(), data_ + addr, n);

@@ -20,16 +20,16 @@ void Router::map(const std::string& name, uint64_t base, uint64_t size) {
             throw std::invalid_argument("window '" + name + "' overlaps '" + w.name + "'");
     }
     Window w{name, base, size, next_port_++};
-    windows_.insert(std::upper_bound(windows_.begin(), windows_.end(), w,
-                                     [](const Window& a, const Window& b) { return a.base < b.base; }),
-                    w);
+    windows_.insert(
+        std::upper_bound(windows_.begin(), windows_.end(), w,
+                         [](const Window& a, const Window& b) { return a.base < b.base; }),
+        w);
 }
 
 const Router::Window* Router::find(uint64_t addr) const {
     auto it = std::upper_bound(windows_.begin(), windows_.end(), addr,
                                [](uint64_t a, const Window& w) { return a < w.base; });
-    if (it == windows_.begin())
-        return nullptr;
+    if (it == windows_.begin()) return nullptr;
     --it;
     return addr - it->base < it->size ? &*it : nullptr;
 }
@@ -83,12 +83,10 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_d
 unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
     const uint64_t addr = trans.get_address();
     const Window* w = find(addr);
-    if (!w)
-        return 0;
+    if (!w) return 0;
     const uint64_t room = w->size - (addr - w->base);
     const unsigned len = trans.get_data_length();
-    if (len > room)
-        trans.set_data_length(static_cast<unsigned>(room));
+    if (len > room) trans.set_data_length(static_cast<unsigned>(room));
     trans.set_address(addr - w->base);
     const unsigned n = init[w->port]->transport_dbg(trans);
     trans.set_address(addr);
@@ -98,8 +96,7 @@ unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
 
 void Router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
     for (const Window& w : windows_) {
-        if (w.port != static_cast<unsigned>(port))
-            continue;
+        if (w.port != static_cast<unsigned>(port)) continue;
         const uint64_t s = w.base + start;
         const uint64_t e = end >= w.size ? w.base + w.size - 1 : w.base + end;
         for (unsigned i = 0; i < targ.size(); ++i)

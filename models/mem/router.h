@@ -15,7 +15,7 @@ namespace armsim::mem {
 
 class Router : public sc_core::sc_module {
 public:
-    tlm_utils::multi_passthrough_target_socket<Router> targ; // bind initiators (cores) here
+    tlm_utils::multi_passthrough_target_socket<Router> targ;    // bind initiators (cores) here
     tlm_utils::multi_passthrough_initiator_socket<Router> init; // bind targets here, in map order
 
     explicit Router(sc_core::sc_module_name name);

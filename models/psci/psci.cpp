@@ -7,18 +7,30 @@ namespace armsim::psci {
 namespace {
 const char* name_of(uint32_t fn) {
     switch (fn) {
-    case PSCI_VERSION: return "PSCI_VERSION";
-    case CPU_SUSPEND: return "CPU_SUSPEND";
-    case CPU_OFF: return "CPU_OFF";
-    case CPU_ON: return "CPU_ON";
-    case AFFINITY_INFO: return "AFFINITY_INFO";
-    case MIGRATE: return "MIGRATE";
-    case MIGRATE_INFO_TYPE: return "MIGRATE_INFO_TYPE";
-    case MIGRATE_INFO_UP_CPU: return "MIGRATE_INFO_UP_CPU";
-    case SYSTEM_OFF: return "SYSTEM_OFF";
-    case SYSTEM_RESET: return "SYSTEM_RESET";
-    case PSCI_FEATURES: return "PSCI_FEATURES";
-    default: return "PSCI (unknown function)";
+    case PSCI_VERSION:
+        return "PSCI_VERSION";
+    case CPU_SUSPEND:
+        return "CPU_SUSPEND";
+    case CPU_OFF:
+        return "CPU_OFF";
+    case CPU_ON:
+        return "CPU_ON";
+    case AFFINITY_INFO:
+        return "AFFINITY_INFO";
+    case MIGRATE:
+        return "MIGRATE";
+    case MIGRATE_INFO_TYPE:
+        return "MIGRATE_INFO_TYPE";
+    case MIGRATE_INFO_UP_CPU:
+        return "MIGRATE_INFO_UP_CPU";
+    case SYSTEM_OFF:
+        return "SYSTEM_OFF";
+    case SYSTEM_RESET:
+        return "SYSTEM_RESET";
+    case PSCI_FEATURES:
+        return "PSCI_FEATURES";
+    default:
+        return "PSCI (unknown function)";
     }
 }
 } // namespace
@@ -29,49 +41,38 @@ Psci::Psci(const std::vector<cpu::Core*>& cores, Hooks hooks)
 cpu::Core* Psci::by_mpidr(uint64_t mpidr) const {
     const uint64_t aff = mpidr & 0xff00ffffffull; // Aff3..Aff0
     for (cpu::Core* c : cores_)
-        if ((c->config().mpidr & 0xff00ffffffull) == aff)
-            return c;
+        if ((c->config().mpidr & 0xff00ffffffull) == aff) return c;
     return nullptr;
 }
 
 int64_t Psci::cpu_on(cpu::Core& caller, uint64_t mpidr, uint64_t entry, uint64_t context) {
     cpu::Core* target = by_mpidr(mpidr);
-    if (!target)
-        return INVALID_PARAMETERS;
-    if (target->powered())
-        return ALREADY_ON;
-    if (entry & 3)
-        return INVALID_ADDRESS;
+    if (!target) return INVALID_PARAMETERS;
+    if (target->powered()) return ALREADY_ON;
+    if (entry & 3) return INVALID_ADDRESS;
     // The target starts in the caller's exception level (DEN 0022D 5.6), AArch64, MMU off.
     target->power_on(entry, caller.st.el, context);
     return SUCCESS;
 }
 
 int64_t Psci::affinity_info(uint64_t mpidr, uint64_t level) {
-    if (level != 0)
-        return INVALID_PARAMETERS; // only level 0 (a single core) is supported (5.8)
+    if (level != 0) return INVALID_PARAMETERS; // only level 0 (a single core) is supported (5.8)
     cpu::Core* target = by_mpidr(mpidr);
-    if (!target)
-        return INVALID_PARAMETERS;
+    if (!target) return INVALID_PARAMETERS;
     return target->powered() ? 0 /* ON */ : 1 /* OFF */;
 }
 
 bool Psci::call(cpu::Core& c, bool, uint16_t imm16) {
-    if (imm16 != 0)
-        return false; // SMCCC: the immediate is 0 for firmware calls
+    if (imm16 != 0) return false; // SMCCC: the immediate is 0 for firmware calls
     const uint64_t x0 = c.st.x[0];
     uint32_t fn = static_cast<uint32_t>(x0);
     const bool smc64 = fn & kSmc64;
     // Only PSCI function IDs are firmware calls; anything else is UNDEFINED on this board,
     // as it is on QEMU's virt without EL3.
-    if ((fn & ~kSmc64 & 0xffffffe0u) != 0x84000000u)
-        return false;
+    if ((fn & ~kSmc64 & 0xffffffe0u) != 0x84000000u) return false;
     fn &= ~kSmc64;
-    auto arg = [&](unsigned i) {
-        return smc64 ? c.st.x[i] : static_cast<uint32_t>(c.st.x[i]);
-    };
-    if (hooks_.trace)
-        hooks_.trace("psci", c, x0, c.st.x[1], c.st.x[2], c.st.x[3]);
+    auto arg = [&](unsigned i) { return smc64 ? c.st.x[i] : static_cast<uint32_t>(c.st.x[i]); };
+    if (hooks_.trace) hooks_.trace("psci", c, x0, c.st.x[1], c.st.x[2], c.st.x[3]);
     int64_t ret;
     switch (fn) {
     case PSCI_VERSION:
@@ -101,20 +102,24 @@ bool Psci::call(cpu::Core& c, bool, uint16_t imm16) {
         ret = 2; // no Trusted OS: migration not required
         break;
     case SYSTEM_OFF:
-        if (hooks_.system_off)
-            hooks_.system_off();
+        if (hooks_.system_off) hooks_.system_off();
         ret = SUCCESS;
         break;
     case SYSTEM_RESET:
-        if (hooks_.system_reset)
-            hooks_.system_reset();
+        if (hooks_.system_reset) hooks_.system_reset();
         ret = SUCCESS;
         break;
     case PSCI_FEATURES: {
         const uint32_t q = static_cast<uint32_t>(c.st.x[1]) & ~kSmc64;
         switch (q) {
-        case PSCI_VERSION: case CPU_OFF: case CPU_ON: case AFFINITY_INFO:
-        case MIGRATE_INFO_TYPE: case SYSTEM_OFF: case SYSTEM_RESET: case PSCI_FEATURES:
+        case PSCI_VERSION:
+        case CPU_OFF:
+        case CPU_ON:
+        case AFFINITY_INFO:
+        case MIGRATE_INFO_TYPE:
+        case SYSTEM_OFF:
+        case SYSTEM_RESET:
+        case PSCI_FEATURES:
             ret = SUCCESS;
             break;
         case CPU_SUSPEND:
@@ -131,7 +136,9 @@ bool Psci::call(cpu::Core& c, bool, uint16_t imm16) {
     c.st.x[0] = static_cast<uint64_t>(ret);
     if (auto* t = trace::sink())
         t->instant(c.now().value(), c.name(), "psci", name_of(fn),
-                   {{"x1", c.st.x[1]}, {"x2", c.st.x[2]}, {"x3", c.st.x[3]},
+                   {{"x1", c.st.x[1]},
+                    {"x2", c.st.x[2]},
+                    {"x3", c.st.x[3]},
                     {"ret", static_cast<uint64_t>(ret)}});
     return true;
 }

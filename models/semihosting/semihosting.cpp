@@ -13,8 +13,7 @@ void Semihosting::call(cpu::Core& c) {
     switch (op) {
     case SYS_WRITEC: {
         char ch;
-        if (c.debug_read_virt(param, &ch, 1) && hooks_.write)
-            hooks_.write(std::string(1, ch));
+        if (c.debug_read_virt(param, &ch, 1) && hooks_.write) hooks_.write(std::string(1, ch));
         ret = 0;
         break;
     }
@@ -22,29 +21,24 @@ void Semihosting::call(cpu::Core& c) {
         std::string s;
         for (uint64_t a = param;; ++a) {
             char ch;
-            if (!c.debug_read_virt(a, &ch, 1) || ch == 0 || s.size() > (1u << 20))
-                break;
+            if (!c.debug_read_virt(a, &ch, 1) || ch == 0 || s.size() > (1u << 20)) break;
             s.push_back(ch);
         }
-        if (hooks_.write)
-            hooks_.write(s);
+        if (hooks_.write) hooks_.write(s);
         ret = 0;
         break;
     }
     case SYS_WRITE: {
         // Block: {handle, buffer, length}. Handles 1 and 2 are the console.
         uint64_t h, buf, len;
-        if (!read_u64(param, h) || !read_u64(param + 8, buf) || !read_u64(param + 16, len))
-            break;
+        if (!read_u64(param, h) || !read_u64(param + 8, buf) || !read_u64(param + 16, len)) break;
         if (h != 1 && h != 2) {
             ret = static_cast<int64_t>(len); // nothing written
             break;
         }
         std::string s(std::min<uint64_t>(len, 1u << 20), '\0');
-        if (!c.debug_read_virt(buf, s.data(), static_cast<unsigned>(s.size())))
-            break;
-        if (hooks_.write)
-            hooks_.write(s);
+        if (!c.debug_read_virt(buf, s.data(), static_cast<unsigned>(s.size()))) break;
+        if (hooks_.write) hooks_.write(s);
         ret = 0; // bytes not written
         break;
     }
@@ -63,8 +57,7 @@ void Semihosting::call(cpu::Core& c) {
         read_u64(param, reason);
         read_u64(param + 8, sub);
         const int code = reason == kAdpStoppedApplicationExit ? static_cast<int>(sub & 0xff) : 1;
-        if (hooks_.exit)
-            hooks_.exit(code);
+        if (hooks_.exit) hooks_.exit(code);
         c.stop_loop();
         ret = 0;
         break;
@@ -72,8 +65,7 @@ void Semihosting::call(cpu::Core& c) {
     default: {
         char msg[96];
         std::snprintf(msg, sizeof msg, "unsupported semihosting operation 0x%" PRIx64, op);
-        if (hooks_.warn)
-            hooks_.warn(msg);
+        if (hooks_.warn) hooks_.warn(msg);
     }
     }
     c.st.x[0] = static_cast<uint64_t>(ret);

@@ -33,7 +33,11 @@ public:
 namespace detail {
 inline Sink* g_sink = nullptr;
 }
-inline Sink* sink() { return detail::g_sink; }
-inline void set_sink(Sink* s) { detail::g_sink = s; }
+inline Sink* sink() {
+    return detail::g_sink;
+}
+inline void set_sink(Sink* s) {
+    detail::g_sink = s;
+}
 
 } // namespace armsim::trace

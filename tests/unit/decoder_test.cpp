@@ -11,8 +11,7 @@ namespace {
 
 bool allowed(std::string_view a, std::string_view b) {
     for (const AllowedOverlap& o : a64_allowed_overlaps())
-        if ((o.specific == a && o.general == b) || (o.specific == b && o.general == a))
-            return true;
+        if ((o.specific == a && o.general == b) || (o.specific == b && o.general == a)) return true;
     return false;
 }
 
@@ -27,8 +26,7 @@ TEST(Decoder, NoUnlistedOverlaps) {
             const InsnDesc& b = table[j];
             // Two patterns can match one word iff they agree on the bits both fix.
             const uint32_t common = a.mask & b.mask;
-            if ((a.value & common) != (b.value & common))
-                continue;
+            if ((a.value & common) != (b.value & common)) continue;
             if (!allowed(a.name, b.name))
                 problems += std::string(a.name) + " / " + std::string(b.name) + "\n";
         }
@@ -41,10 +39,8 @@ TEST(Decoder, AllowedOverlapsAreRealAndSpecificWins) {
         const InsnDesc* s = nullptr;
         const InsnDesc* g = nullptr;
         for (const InsnDesc& d : a64_table()) {
-            if (d.name == o.specific)
-                s = &d;
-            if (d.name == o.general)
-                g = &d;
+            if (d.name == o.specific) s = &d;
+            if (d.name == o.general) g = &d;
         }
         ASSERT_NE(s, nullptr) << o.specific;
         ASSERT_NE(g, nullptr) << o.general;

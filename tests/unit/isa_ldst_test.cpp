@@ -354,7 +354,6 @@ TEST(LoadStore, SelfModifyingCodeIsSeen) {
     h.run(A64("str w1, [x2, #64]")); // a fast writable mapping of D's page now exists
     // The loop runs the instruction at D + 4 (mov x0, #1), overwrites it, runs it again.
     h.x(2) = D + 4;
-    h.run_on(h.core, A64("mov x3, #2; 1: mov x0, #1; str w1, [x2]; subs x3, x3, #1; b.ne 1b"),
-             D);
+    h.run_on(h.core, A64("mov x3, #2; 1: mov x0, #1; str w1, [x2]; subs x3, x3, #1; b.ne 1b"), D);
     EXPECT_EQ(h.x(0), 7u);
 }

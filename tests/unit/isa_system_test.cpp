@@ -359,11 +359,21 @@ void illegal_return(unsigned from, uint64_t spsr, uint64_t hcr_bits) {
     EXPECT_EQ(h.core.st.el, from);
     EXPECT_EQ(h.ec(from), 0x0eu);
 }
-TEST(ExceptionReturn, IllegalToEl0WithSpElx) { illegal_return(2, 0x3c1, 0); } // M = 0b0001
-TEST(ExceptionReturn, IllegalReservedMode) { illegal_return(2, 0x3c6, 0); }   // EL1, M[1] set
-TEST(ExceptionReturn, IllegalToAarch32) { illegal_return(2, 0x3d0, 0); }      // M[4] = 1
-TEST(ExceptionReturn, IllegalToEl1UnderTge) { illegal_return(2, 0x3c5, hcr::TGE); }
-TEST(ExceptionReturn, IllegalToEl3) { illegal_return(1, 0x3cd, 0); } // not implemented
+TEST(ExceptionReturn, IllegalToEl0WithSpElx) {
+    illegal_return(2, 0x3c1, 0);
+} // M = 0b0001
+TEST(ExceptionReturn, IllegalReservedMode) {
+    illegal_return(2, 0x3c6, 0);
+} // EL1, M[1] set
+TEST(ExceptionReturn, IllegalToAarch32) {
+    illegal_return(2, 0x3d0, 0);
+} // M[4] = 1
+TEST(ExceptionReturn, IllegalToEl1UnderTge) {
+    illegal_return(2, 0x3c5, hcr::TGE);
+}
+TEST(ExceptionReturn, IllegalToEl3) {
+    illegal_return(1, 0x3cd, 0);
+} // not implemented
 
 TEST(ExceptionReturn, EretAtEl0IsUndefined) {
     CoreHarness h;

@@ -29,7 +29,7 @@ TEST(Isa, SubsW) {
     CoreHarness h;
     h.x(1) = 0xffffffff00000005; // upper half ignored
     h.x(2) = 7;
-    h.run({0x6b020020}); // subs w0, w1, w2
+    h.run({0x6b020020});            // subs w0, w1, w2
     EXPECT_EQ(h.x(0), 0xfffffffeu); // zero-extended W result
     EXPECT_EQ(h.nzcv(), N);         // borrow: C clear
 }
@@ -51,7 +51,7 @@ TEST(Isa, DivisionEdgeCases) {
 TEST(Isa, ShiftByRegisterIsModuloWidth) {
     CoreHarness h;
     h.x(1) = 1;
-    h.x(2) = 65; // 65 mod 64 = 1
+    h.x(2) = 65;         // 65 mod 64 = 1
     h.run({0x9ac22020}); // lsl x0, x1, x2
     EXPECT_EQ(h.x(0), 2u);
 }
@@ -111,11 +111,11 @@ TEST(Isa, UnalignedLoadWithMmuOffTakesAlignmentFault) {
     const uint64_t vbar = CoreHarness::kRamBase + 0x20000;
     h.core.sysreg_ref(SysReg::VBAR_EL2) = vbar;
     h.x(1) = CoreHarness::kRamBase + 0x1001;
-    h.run({0xf9400020}); // ldr x0, [x1]
+    h.run({0xf9400020});                   // ldr x0, [x1]
     EXPECT_EQ(h.core.st.pc, vbar + 0x200); // current EL with SP_ELx, synchronous
     const uint64_t esr = h.core.sysreg(SysReg::ESR_EL2);
-    EXPECT_EQ(esr >> 26, 0x25u);   // data abort, same EL
-    EXPECT_EQ(esr & 0x3f, 0x21u);  // alignment fault
+    EXPECT_EQ(esr >> 26, 0x25u);  // data abort, same EL
+    EXPECT_EQ(esr & 0x3f, 0x21u); // alignment fault
     EXPECT_EQ(h.core.sysreg(SysReg::FAR_EL2), CoreHarness::kRamBase + 0x1001);
     EXPECT_EQ(h.core.sysreg(SysReg::ELR_EL2), CoreHarness::kCode);
 }

@@ -134,8 +134,8 @@ TEST(Options, ConfigFileAndCommandLine) {
                                                "expect = from the file\n"
                                                "module = m.bin,bootargs=a b\n");
     const Options o = parse({"--config", cfg.c_str(), "--smp", "4", "--expect", "from argv"});
-    EXPECT_EQ(o.smp, 4u);   // the command line wins
-    EXPECT_EQ(o.seed, 5u);  // the file fills in the rest
+    EXPECT_EQ(o.smp, 4u);           // the command line wins
+    EXPECT_EQ(o.seed, 5u);          // the file fills in the rest
     EXPECT_EQ(o.expect.size(), 2u); // repeatable options add up
     // Relative input paths are relative to the config file.
     const std::string dir = std::filesystem::path(cfg).parent_path().string();

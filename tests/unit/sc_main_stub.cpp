@@ -1,2 +1,4 @@
 // libsystemc.so references sc_main; the unit tests run under gtest's main instead.
-extern "C" int sc_main(int, char*[]) { return 0; }
+extern "C" int sc_main(int, char*[]) {
+    return 0;
+}

@@ -6,7 +6,9 @@
 
 using namespace armsim::cpu;
 
-TEST(SysRegs, TableIsValid) { EXPECT_EQ(check_sysreg_table(), ""); }
+TEST(SysRegs, TableIsValid) {
+    EXPECT_EQ(check_sysreg_table(), "");
+}
 
 TEST(SysRegs, LookupByEncoding) {
     // MRS x0, <reg> encodes op0:op1:CRn:CRm:op2 in bits [20:5] (C5.2).

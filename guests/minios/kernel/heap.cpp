@@ -135,4 +135,6 @@ const nothrow_t nothrow{};
 }
 
 // A pure virtual function called through a half-built or destroyed object.
-extern "C" void __cxa_pure_virtual() { minios::panic("pure virtual function called"); }
+extern "C" void __cxa_pure_virtual() {
+    minios::panic("pure virtual function called");
+}

@@ -9,9 +9,9 @@ typedef uint32_t grant_handle_t;
 
 /* A shared grant entry, written by the granting domain. */
 struct grant_entry_v1 {
-    uint16_t flags;  /* GTF_* */
-    domid_t domid;   /* who may use the grant */
-    uint32_t frame;  /* guest frame number in the granting domain */
+    uint16_t flags; /* GTF_* */
+    domid_t domid;  /* who may use the grant */
+    uint32_t frame; /* guest frame number in the granting domain */
 };
 typedef struct grant_entry_v1 grant_entry_v1_t;
 

@@ -22,7 +22,7 @@
 struct xen_sysctl_physinfo {
     uint32_t threads_per_core;
     uint32_t cores_per_socket;
-    uint32_t nr_cpus;     /* online */
+    uint32_t nr_cpus; /* online */
     uint32_t max_cpu_id;
     uint32_t nr_nodes;
     uint32_t max_node_id;

@@ -54,10 +54,22 @@ void addsub_imm(B& b, Bit sf, Bit sh, Imm<12> imm12, Reg n, Reg d) {
     const uint64_t imm = uint64_t(imm12) << (sh ? 12 : 0);
     addsub_write<Sub, SetFlags, true>(b, sf, d, b.RSP(sf, n), imm);
 }
-template <class B> void ADD_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, false, false>(b, sf, sh, i, n, d); }
-template <class B> void ADDS_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, false, true>(b, sf, sh, i, n, d); }
-template <class B> void SUB_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, true, false>(b, sf, sh, i, n, d); }
-template <class B> void SUBS_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) { addsub_imm<B, true, true>(b, sf, sh, i, n, d); }
+template <class B>
+void ADD_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) {
+    addsub_imm<B, false, false>(b, sf, sh, i, n, d);
+}
+template <class B>
+void ADDS_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) {
+    addsub_imm<B, false, true>(b, sf, sh, i, n, d);
+}
+template <class B>
+void SUB_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) {
+    addsub_imm<B, true, false>(b, sf, sh, i, n, d);
+}
+template <class B>
+void SUBS_imm(B& b, Bit sf, Bit sh, Imm<12> i, Reg n, Reg d) {
+    addsub_imm<B, true, true>(b, sf, sh, i, n, d);
+}
 
 // --- Logical (immediate) ------------------------------------------------------------------
 
@@ -65,16 +77,20 @@ enum class LogicOp { And, Orr, Eor, Ands };
 
 template <class B, LogicOp Op>
 void logical_imm(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
-    if (!sf && nbit)
-        b.undefined();
+    if (!sf && nbit) b.undefined();
     uint64_t imm;
-    if (!decode_logical_imm(sf, nbit, imms, immr, imm))
-        b.undefined();
+    if (!decode_logical_imm(sf, nbit, imms, immr, imm)) b.undefined();
     const uint64_t op1 = b.R(sf, n);
     switch (Op) {
-    case LogicOp::And: b.setRSP(sf, d, op1 & imm); break;
-    case LogicOp::Orr: b.setRSP(sf, d, op1 | imm); break;
-    case LogicOp::Eor: b.setRSP(sf, d, op1 ^ imm); break;
+    case LogicOp::And:
+        b.setRSP(sf, d, op1 & imm);
+        break;
+    case LogicOp::Orr:
+        b.setRSP(sf, d, op1 | imm);
+        break;
+    case LogicOp::Eor:
+        b.setRSP(sf, d, op1 ^ imm);
+        break;
     case LogicOp::Ands: {
         const uint64_t r = op1 & imm;
         b.set_nzcv(logic_flags(sf, r));
@@ -83,29 +99,38 @@ void logical_imm(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d)
     }
     }
 }
-template <class B> void AND_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { logical_imm<B, LogicOp::And>(b, sf, N, r, s, n, d); }
-template <class B> void ORR_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { logical_imm<B, LogicOp::Orr>(b, sf, N, r, s, n, d); }
-template <class B> void EOR_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { logical_imm<B, LogicOp::Eor>(b, sf, N, r, s, n, d); }
-template <class B> void ANDS_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { logical_imm<B, LogicOp::Ands>(b, sf, N, r, s, n, d); }
+template <class B>
+void AND_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    logical_imm<B, LogicOp::And>(b, sf, N, r, s, n, d);
+}
+template <class B>
+void ORR_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    logical_imm<B, LogicOp::Orr>(b, sf, N, r, s, n, d);
+}
+template <class B>
+void EOR_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    logical_imm<B, LogicOp::Eor>(b, sf, N, r, s, n, d);
+}
+template <class B>
+void ANDS_imm(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    logical_imm<B, LogicOp::Ands>(b, sf, N, r, s, n, d);
+}
 
 // --- Move wide (immediate) ----------------------------------------------------------------
 
 template <class B>
 void MOVN(B& b, Bit sf, Imm<2> hw, Imm<16> imm16, Reg d) {
-    if (!sf && (hw & 2))
-        b.undefined();
+    if (!sf && (hw & 2)) b.undefined();
     b.setR(sf, d, ~(uint64_t(imm16) << (hw * 16)));
 }
 template <class B>
 void MOVZ(B& b, Bit sf, Imm<2> hw, Imm<16> imm16, Reg d) {
-    if (!sf && (hw & 2))
-        b.undefined();
+    if (!sf && (hw & 2)) b.undefined();
     b.setR(sf, d, uint64_t(imm16) << (hw * 16));
 }
 template <class B>
 void MOVK(B& b, Bit sf, Imm<2> hw, Imm<16> imm16, Reg d) {
-    if (!sf && (hw & 2))
-        b.undefined();
+    if (!sf && (hw & 2)) b.undefined();
     const unsigned pos = hw * 16;
     b.setR(sf, d, (b.X(d) & ~(0xffffull << pos)) | (uint64_t(imm16) << pos));
 }
@@ -115,8 +140,7 @@ void MOVK(B& b, Bit sf, Imm<2> hw, Imm<16> imm16, Reg d) {
 // src<S:R> moves to the bottom; with S < R, src<S:0> moves up to bit (datasize - R).
 
 inline bool bitfield_reserved(bool sf, uint32_t nbit, uint32_t immr, uint32_t imms) {
-    if (sf != (nbit != 0))
-        return true;
+    if (sf != (nbit != 0)) return true;
     return !sf && ((immr | imms) & 0x20);
 }
 
@@ -124,8 +148,7 @@ enum class BitfieldOp { Signed, Insert, Unsigned };
 
 template <class B, BitfieldOp Op>
 void bitfield(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
-    if (bitfield_reserved(sf, nbit, immr, imms))
-        b.undefined();
+    if (bitfield_reserved(sf, nbit, immr, imms)) b.undefined();
     const unsigned size = sf ? 64 : 32;
     const unsigned r = immr, s = imms;
     // The field's width, its bits at the bottom, and the bit it lands on.
@@ -143,14 +166,22 @@ void bitfield(B& b, Bit sf, Bit nbit, Imm<6> immr, Imm<6> imms, Reg n, Reg d) {
     }
     b.setR(sf, d, res);
 }
-template <class B> void SBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Signed>(b, sf, N, r, s, n, d); }
-template <class B> void BFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Insert>(b, sf, N, r, s, n, d); }
-template <class B> void UBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) { bitfield<B, BitfieldOp::Unsigned>(b, sf, N, r, s, n, d); }
+template <class B>
+void SBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    bitfield<B, BitfieldOp::Signed>(b, sf, N, r, s, n, d);
+}
+template <class B>
+void BFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    bitfield<B, BitfieldOp::Insert>(b, sf, N, r, s, n, d);
+}
+template <class B>
+void UBFM(B& b, Bit sf, Bit N, Imm<6> r, Imm<6> s, Reg n, Reg d) {
+    bitfield<B, BitfieldOp::Unsigned>(b, sf, N, r, s, n, d);
+}
 
 template <class B>
 void EXTR(B& b, Bit sf, Bit nbit, Reg m, Imm<6> imms, Reg n, Reg d) {
-    if (sf != nbit || (!sf && (imms & 0x20)))
-        b.undefined();
+    if (sf != nbit || (!sf && (imms & 0x20))) b.undefined();
     const unsigned lsb = imms;
     if (sf) {
         const uint64_t lo = b.X(m), hi = b.X(n);
@@ -165,21 +196,26 @@ void EXTR(B& b, Bit sf, Bit nbit, Reg m, Imm<6> imms, Reg n, Reg d) {
 
 template <class B, LogicOp Op, bool Invert>
 void logical_sreg(B& b, Bit sf, Imm<2> shift, Reg m, Imm<6> imm6, Reg n, Reg d) {
-    if (!sf && (imm6 & 0x20))
-        b.undefined();
+    if (!sf && (imm6 & 0x20)) b.undefined();
     uint64_t op2 = shift_reg(sf, b.X(m), shift, imm6);
-    if (Invert)
-        op2 = ~op2;
+    if (Invert) op2 = ~op2;
     const uint64_t op1 = b.X(n);
     uint64_t r;
     switch (Op) {
-    case LogicOp::And: r = op1 & op2; break;
-    case LogicOp::Orr: r = op1 | op2; break;
-    case LogicOp::Eor: r = op1 ^ op2; break;
-    default: r = op1 & op2; break;
+    case LogicOp::And:
+        r = op1 & op2;
+        break;
+    case LogicOp::Orr:
+        r = op1 | op2;
+        break;
+    case LogicOp::Eor:
+        r = op1 ^ op2;
+        break;
+    default:
+        r = op1 & op2;
+        break;
     }
-    if (Op == LogicOp::Ands)
-        b.set_nzcv(logic_flags(sf, r));
+    if (Op == LogicOp::Ands) b.set_nzcv(logic_flags(sf, r));
     b.setR(sf, d, r);
 }
 #define ARMSIM_LOGICAL_SREG(NAME, OP, INV)                                                         \
@@ -201,47 +237,79 @@ ARMSIM_LOGICAL_SREG(BICS_sreg, Ands, true)
 
 template <class B, bool Sub, bool SetFlags>
 void addsub_sreg(B& b, Bit sf, Imm<2> shift, Reg m, Imm<6> imm6, Reg n, Reg d) {
-    if (shift == 3 || (!sf && (imm6 & 0x20)))
-        b.undefined();
+    if (shift == 3 || (!sf && (imm6 & 0x20))) b.undefined();
     const uint64_t op2 = shift_reg(sf, b.X(m), shift, imm6);
     addsub_write<Sub, SetFlags, false>(b, sf, d, b.R(sf, n), op2);
 }
-template <class B> void ADD_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, false, false>(b, sf, s, m, a, n, d); }
-template <class B> void ADDS_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, false, true>(b, sf, s, m, a, n, d); }
-template <class B> void SUB_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, true, false>(b, sf, s, m, a, n, d); }
-template <class B> void SUBS_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) { addsub_sreg<B, true, true>(b, sf, s, m, a, n, d); }
+template <class B>
+void ADD_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) {
+    addsub_sreg<B, false, false>(b, sf, s, m, a, n, d);
+}
+template <class B>
+void ADDS_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) {
+    addsub_sreg<B, false, true>(b, sf, s, m, a, n, d);
+}
+template <class B>
+void SUB_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) {
+    addsub_sreg<B, true, false>(b, sf, s, m, a, n, d);
+}
+template <class B>
+void SUBS_sreg(B& b, Bit sf, Imm<2> s, Reg m, Imm<6> a, Reg n, Reg d) {
+    addsub_sreg<B, true, true>(b, sf, s, m, a, n, d);
+}
 
 // --- Add/subtract (extended register) -----------------------------------------------------
 
 template <class B, bool Sub, bool SetFlags>
 void addsub_ereg(B& b, Bit sf, Reg m, Imm<3> option, Imm<3> imm3, Reg n, Reg d) {
-    if (imm3 > 4)
-        b.undefined();
+    if (imm3 > 4) b.undefined();
     const uint64_t op2 = extend_reg(b.X(m), option, imm3);
     addsub_write<Sub, SetFlags, true>(b, sf, d, b.RSP(sf, n), op2);
 }
-template <class B> void ADD_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, false, false>(b, sf, m, o, i, n, d); }
-template <class B> void ADDS_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, false, true>(b, sf, m, o, i, n, d); }
-template <class B> void SUB_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, true, false>(b, sf, m, o, i, n, d); }
-template <class B> void SUBS_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) { addsub_ereg<B, true, true>(b, sf, m, o, i, n, d); }
+template <class B>
+void ADD_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) {
+    addsub_ereg<B, false, false>(b, sf, m, o, i, n, d);
+}
+template <class B>
+void ADDS_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) {
+    addsub_ereg<B, false, true>(b, sf, m, o, i, n, d);
+}
+template <class B>
+void SUB_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) {
+    addsub_ereg<B, true, false>(b, sf, m, o, i, n, d);
+}
+template <class B>
+void SUBS_ereg(B& b, Bit sf, Reg m, Imm<3> o, Imm<3> i, Reg n, Reg d) {
+    addsub_ereg<B, true, true>(b, sf, m, o, i, n, d);
+}
 
 // --- Add/subtract with carry --------------------------------------------------------------
 
 template <class B, bool Sub, bool SetFlags>
 void addsub_carry(B& b, Bit sf, Reg m, Reg n, Reg d) {
     uint64_t op2 = b.R(sf, m);
-    if (Sub)
-        op2 = ~op2;
+    if (Sub) op2 = ~op2;
     uint32_t f;
     const uint64_t r = add_with_carry(sf, b.R(sf, n), op2, b.carry(), f);
-    if (SetFlags)
-        b.set_nzcv(f);
+    if (SetFlags) b.set_nzcv(f);
     b.setR(sf, d, r);
 }
-template <class B> void ADC(B& b, Bit sf, Reg m, Reg n, Reg d) { addsub_carry<B, false, false>(b, sf, m, n, d); }
-template <class B> void ADCS(B& b, Bit sf, Reg m, Reg n, Reg d) { addsub_carry<B, false, true>(b, sf, m, n, d); }
-template <class B> void SBC(B& b, Bit sf, Reg m, Reg n, Reg d) { addsub_carry<B, true, false>(b, sf, m, n, d); }
-template <class B> void SBCS(B& b, Bit sf, Reg m, Reg n, Reg d) { addsub_carry<B, true, true>(b, sf, m, n, d); }
+template <class B>
+void ADC(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    addsub_carry<B, false, false>(b, sf, m, n, d);
+}
+template <class B>
+void ADCS(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    addsub_carry<B, false, true>(b, sf, m, n, d);
+}
+template <class B>
+void SBC(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    addsub_carry<B, true, false>(b, sf, m, n, d);
+}
+template <class B>
+void SBCS(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    addsub_carry<B, true, true>(b, sf, m, n, d);
+}
 
 // --- Conditional compare ------------------------------------------------------------------
 
@@ -255,64 +323,90 @@ void ccmp(B& b, bool sf, uint64_t op2, Cond cc, Reg n, uint32_t nzcv_imm) {
         b.set_nzcv(nzcv_imm << 28);
     }
 }
-template <class B> void CCMN_reg(B& b, Bit sf, Reg m, Cond c, Reg n, Imm<4> f) { ccmp<B, false>(b, sf, b.R(sf, m), c, n, f); }
-template <class B> void CCMP_reg(B& b, Bit sf, Reg m, Cond c, Reg n, Imm<4> f) { ccmp<B, true>(b, sf, b.R(sf, m), c, n, f); }
-template <class B> void CCMN_imm(B& b, Bit sf, Imm<5> i, Cond c, Reg n, Imm<4> f) { ccmp<B, false>(b, sf, i, c, n, f); }
-template <class B> void CCMP_imm(B& b, Bit sf, Imm<5> i, Cond c, Reg n, Imm<4> f) { ccmp<B, true>(b, sf, i, c, n, f); }
+template <class B>
+void CCMN_reg(B& b, Bit sf, Reg m, Cond c, Reg n, Imm<4> f) {
+    ccmp<B, false>(b, sf, b.R(sf, m), c, n, f);
+}
+template <class B>
+void CCMP_reg(B& b, Bit sf, Reg m, Cond c, Reg n, Imm<4> f) {
+    ccmp<B, true>(b, sf, b.R(sf, m), c, n, f);
+}
+template <class B>
+void CCMN_imm(B& b, Bit sf, Imm<5> i, Cond c, Reg n, Imm<4> f) {
+    ccmp<B, false>(b, sf, i, c, n, f);
+}
+template <class B>
+void CCMP_imm(B& b, Bit sf, Imm<5> i, Cond c, Reg n, Imm<4> f) {
+    ccmp<B, true>(b, sf, i, c, n, f);
+}
 
 // --- Conditional select -------------------------------------------------------------------
 
-template <class B> void CSEL(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
+template <class B>
+void CSEL(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
     b.setR(sf, d, b.select(b.cond(c), b.X(n), b.X(m)));
 }
-template <class B> void CSINC(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
+template <class B>
+void CSINC(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
     b.setR(sf, d, b.select(b.cond(c), b.X(n), b.X(m) + 1));
 }
-template <class B> void CSINV(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
+template <class B>
+void CSINV(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
     b.setR(sf, d, b.select(b.cond(c), b.X(n), ~b.X(m)));
 }
-template <class B> void CSNEG(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
+template <class B>
+void CSNEG(B& b, Bit sf, Reg m, Cond c, Reg n, Reg d) {
     b.setR(sf, d, b.select(b.cond(c), b.X(n), 0 - b.X(m)));
 }
 
 // --- Data processing (3 source) -----------------------------------------------------------
 
-template <class B> void MADD(B& b, Bit sf, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void MADD(B& b, Bit sf, Reg m, Reg a, Reg n, Reg d) {
     b.setR(sf, d, b.X(a) + b.X(n) * b.X(m));
 }
-template <class B> void MSUB(B& b, Bit sf, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void MSUB(B& b, Bit sf, Reg m, Reg a, Reg n, Reg d) {
     b.setR(sf, d, b.X(a) - b.X(n) * b.X(m));
 }
-template <class B> void SMADDL(B& b, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void SMADDL(B& b, Reg m, Reg a, Reg n, Reg d) {
     const int64_t p = int64_t(int32_t(b.W(n))) * int64_t(int32_t(b.W(m)));
     b.setX(d, b.X(a) + uint64_t(p));
 }
-template <class B> void SMSUBL(B& b, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void SMSUBL(B& b, Reg m, Reg a, Reg n, Reg d) {
     const int64_t p = int64_t(int32_t(b.W(n))) * int64_t(int32_t(b.W(m)));
     b.setX(d, b.X(a) - uint64_t(p));
 }
-template <class B> void UMADDL(B& b, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void UMADDL(B& b, Reg m, Reg a, Reg n, Reg d) {
     b.setX(d, b.X(a) + uint64_t(b.W(n)) * uint64_t(b.W(m)));
 }
-template <class B> void UMSUBL(B& b, Reg m, Reg a, Reg n, Reg d) {
+template <class B>
+void UMSUBL(B& b, Reg m, Reg a, Reg n, Reg d) {
     b.setX(d, b.X(a) - uint64_t(b.W(n)) * uint64_t(b.W(m)));
 }
-template <class B> void SMULH(B& b, Reg m, Reg n, Reg d) {
+template <class B>
+void SMULH(B& b, Reg m, Reg n, Reg d) {
     const __int128 p = __int128(int64_t(b.X(n))) * __int128(int64_t(b.X(m)));
     b.setX(d, uint64_t(p >> 64));
 }
-template <class B> void UMULH(B& b, Reg m, Reg n, Reg d) {
+template <class B>
+void UMULH(B& b, Reg m, Reg n, Reg d) {
     const unsigned __int128 p = (unsigned __int128)b.X(n) * b.X(m);
     b.setX(d, uint64_t(p >> 64));
 }
 
 // --- Data processing (2 source) -----------------------------------------------------------
 
-template <class B> void UDIV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+template <class B>
+void UDIV(B& b, Bit sf, Reg m, Reg n, Reg d) {
     const uint64_t den = b.R(sf, m);
     b.setR(sf, d, den == 0 ? 0 : b.R(sf, n) / den); // division by zero gives 0 (C3.4.8)
 }
-template <class B> void SDIV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+template <class B>
+void SDIV(B& b, Bit sf, Reg m, Reg n, Reg d) {
     if (sf) {
         const int64_t num = int64_t(b.X(n)), den = int64_t(b.X(m));
         int64_t q;
@@ -335,14 +429,27 @@ template <class B> void SDIV(B& b, Bit sf, Reg m, Reg n, Reg d) {
         b.setW(d, uint32_t(q));
     }
 }
-template <class B, ShiftType T> void shiftv(B& b, bool sf, Reg m, Reg n, Reg d) {
+template <class B, ShiftType T>
+void shiftv(B& b, bool sf, Reg m, Reg n, Reg d) {
     const unsigned amount = b.X(m) & (sf ? 63 : 31); // amount is taken modulo the data size
     b.setR(sf, d, shift_reg(sf, b.X(n), uint32_t(T), amount));
 }
-template <class B> void LSLV(B& b, Bit sf, Reg m, Reg n, Reg d) { shiftv<B, ShiftType::LSL>(b, sf, m, n, d); }
-template <class B> void LSRV(B& b, Bit sf, Reg m, Reg n, Reg d) { shiftv<B, ShiftType::LSR>(b, sf, m, n, d); }
-template <class B> void ASRV(B& b, Bit sf, Reg m, Reg n, Reg d) { shiftv<B, ShiftType::ASR>(b, sf, m, n, d); }
-template <class B> void RORV(B& b, Bit sf, Reg m, Reg n, Reg d) { shiftv<B, ShiftType::ROR>(b, sf, m, n, d); }
+template <class B>
+void LSLV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    shiftv<B, ShiftType::LSL>(b, sf, m, n, d);
+}
+template <class B>
+void LSRV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    shiftv<B, ShiftType::LSR>(b, sf, m, n, d);
+}
+template <class B>
+void ASRV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    shiftv<B, ShiftType::ASR>(b, sf, m, n, d);
+}
+template <class B>
+void RORV(B& b, Bit sf, Reg m, Reg n, Reg d) {
+    shiftv<B, ShiftType::ROR>(b, sf, m, n, d);
+}
 
 // CRC32 (polynomial 0x04C11DB7) and CRC32C (0x1EDC6F41), bit-reflected as the pseudocode's
 // BitReverse() dance amounts to.
@@ -354,46 +461,79 @@ inline uint32_t crc32_update(uint32_t acc, uint64_t val, unsigned bytes, uint32_
     }
     return acc;
 }
-template <class B, unsigned Bytes, bool Castagnoli> void crc32(B& b, Reg m, Reg n, Reg d) {
+template <class B, unsigned Bytes, bool Castagnoli>
+void crc32(B& b, Reg m, Reg n, Reg d) {
     const uint32_t poly = Castagnoli ? 0x82f63b78u : 0xedb88320u;
     b.setW(d, crc32_update(b.W(n), b.X(m), Bytes, poly));
 }
-template <class B> void CRC32B(B& b, Reg m, Reg n, Reg d) { crc32<B, 1, false>(b, m, n, d); }
-template <class B> void CRC32H(B& b, Reg m, Reg n, Reg d) { crc32<B, 2, false>(b, m, n, d); }
-template <class B> void CRC32W(B& b, Reg m, Reg n, Reg d) { crc32<B, 4, false>(b, m, n, d); }
-template <class B> void CRC32X(B& b, Reg m, Reg n, Reg d) { crc32<B, 8, false>(b, m, n, d); }
-template <class B> void CRC32CB(B& b, Reg m, Reg n, Reg d) { crc32<B, 1, true>(b, m, n, d); }
-template <class B> void CRC32CH(B& b, Reg m, Reg n, Reg d) { crc32<B, 2, true>(b, m, n, d); }
-template <class B> void CRC32CW(B& b, Reg m, Reg n, Reg d) { crc32<B, 4, true>(b, m, n, d); }
-template <class B> void CRC32CX(B& b, Reg m, Reg n, Reg d) { crc32<B, 8, true>(b, m, n, d); }
+template <class B>
+void CRC32B(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 1, false>(b, m, n, d);
+}
+template <class B>
+void CRC32H(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 2, false>(b, m, n, d);
+}
+template <class B>
+void CRC32W(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 4, false>(b, m, n, d);
+}
+template <class B>
+void CRC32X(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 8, false>(b, m, n, d);
+}
+template <class B>
+void CRC32CB(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 1, true>(b, m, n, d);
+}
+template <class B>
+void CRC32CH(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 2, true>(b, m, n, d);
+}
+template <class B>
+void CRC32CW(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 4, true>(b, m, n, d);
+}
+template <class B>
+void CRC32CX(B& b, Reg m, Reg n, Reg d) {
+    crc32<B, 8, true>(b, m, n, d);
+}
 
 // --- Data processing (1 source) -----------------------------------------------------------
 
-template <class B> void RBIT(B& b, Bit sf, Reg n, Reg d) {
+template <class B>
+void RBIT(B& b, Bit sf, Reg n, Reg d) {
     uint64_t v = b.X(n), r = 0;
     const unsigned size = sf ? 64 : 32;
     for (unsigned i = 0; i < size; ++i)
         r |= ((v >> i) & 1) << (size - 1 - i);
     b.setR(sf, d, r);
 }
-template <class B> void REV16(B& b, Bit sf, Reg n, Reg d) {
+template <class B>
+void REV16(B& b, Bit sf, Reg n, Reg d) {
     const uint64_t v = b.X(n);
     b.setR(sf, d, ((v & 0x00ff00ff00ff00ffull) << 8) | ((v >> 8) & 0x00ff00ff00ff00ffull));
 }
 // REV32 (64-bit) and REV (32-bit) are the same operation on each word.
-template <class B> void REV32(B& b, Bit sf, Reg n, Reg d) {
+template <class B>
+void REV32(B& b, Bit sf, Reg n, Reg d) {
     const uint64_t v = b.X(n);
     const uint64_t r = uint64_t(__builtin_bswap32(uint32_t(v))) |
                        (uint64_t(__builtin_bswap32(uint32_t(v >> 32))) << 32);
     b.setR(sf, d, r);
 }
-template <class B> void REV64(B& b, Reg n, Reg d) { b.setX(d, __builtin_bswap64(b.X(n))); }
-template <class B> void CLZ(B& b, Bit sf, Reg n, Reg d) {
+template <class B>
+void REV64(B& b, Reg n, Reg d) {
+    b.setX(d, __builtin_bswap64(b.X(n)));
+}
+template <class B>
+void CLZ(B& b, Bit sf, Reg n, Reg d) {
     const uint64_t v = b.R(sf, n);
     const unsigned size = sf ? 64 : 32;
     b.setR(sf, d, v == 0 ? size : unsigned(__builtin_clzll(v)) - (64 - size));
 }
-template <class B> void CLS(B& b, Bit sf, Reg n, Reg d) {
+template <class B>
+void CLS(B& b, Bit sf, Reg n, Reg d) {
     const unsigned size = sf ? 64 : 32;
     const uint64_t v = b.R(sf, n);
     // CountLeadingSignBits(x) = CountLeadingZeroBits(x<N-1:1> EOR x<N-2:0>)

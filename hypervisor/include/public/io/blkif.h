@@ -6,9 +6,9 @@
 #ifndef XEN_PUBLIC_IO_BLKIF_H
 #define XEN_PUBLIC_IO_BLKIF_H
 
-#include <stdint.h>
-
 #include "ring.h"
+
+#include <stdint.h>
 
 #define BLKIF_OP_READ 0
 #define BLKIF_OP_WRITE 1
@@ -39,7 +39,7 @@ struct blkif_response {
     uint64_t id;
     uint8_t operation;
     int16_t status; /* BLKIF_RSP_* */
-}; /* 16 bytes */
+};                  /* 16 bytes */
 
 #define BLKIF_RSP_EOPNOTSUPP (-2)
 #define BLKIF_RSP_ERROR (-1)

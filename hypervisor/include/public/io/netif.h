@@ -8,9 +8,9 @@
 #ifndef XEN_PUBLIC_IO_NETIF_H
 #define XEN_PUBLIC_IO_NETIF_H
 
-#include <stdint.h>
-
 #include "ring.h"
+
+#include <stdint.h>
 
 #define NETTXF_csum_blank (1U << 0)
 #define NETTXF_data_validated (1U << 1)
@@ -24,7 +24,7 @@ struct netif_tx_request {
     uint16_t flags; /* NETTXF_* */
     uint16_t id;    /* echoed in the response */
     uint16_t size;  /* packet size in bytes (of the whole packet, in the first slot) */
-}; /* 12 bytes */
+};                  /* 12 bytes */
 
 struct netif_tx_response {
     uint16_t id;

@@ -23,14 +23,14 @@ struct xen_sring_header {
 #define XEN_RING_HEADER_SIZE 64
 
 /* struct NAME_sring with entries of union NAME_sring_entry { REQ req; RSP rsp; }. */
-#define XEN_DEFINE_RING_TYPES(name, req_t, rsp_t)                                             \
-    union name##_sring_entry {                                                                 \
-        req_t req;                                                                             \
-        rsp_t rsp;                                                                             \
-    };                                                                                         \
-    struct name##_sring {                                                                      \
-        struct xen_sring_header hdr;                                                           \
-        union name##_sring_entry ring[1]; /* as many as fit */                                 \
+#define XEN_DEFINE_RING_TYPES(name, req_t, rsp_t)                                                  \
+    union name##_sring_entry {                                                                     \
+        req_t req;                                                                                 \
+        rsp_t rsp;                                                                                 \
+    };                                                                                             \
+    struct name##_sring {                                                                          \
+        struct xen_sring_header hdr;                                                               \
+        union name##_sring_entry ring[1]; /* as many as fit */                                     \
     }
 
 #endif

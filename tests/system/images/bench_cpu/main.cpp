@@ -60,8 +60,7 @@ unsigned sieve(unsigned limit) {
     memset(composite, 0, sizeof composite);
     unsigned count = 0;
     for (unsigned i = 2; i < limit; ++i) {
-        if (composite[i])
-            continue;
+        if (composite[i]) continue;
         ++count;
         for (unsigned j = i * 2; j < limit; j += i)
             composite[j] = 1;
