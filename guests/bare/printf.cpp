@@ -1,4 +1,5 @@
-// A small vsnprintf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width, zero padding and -.
+// A small vsnprintf: %d %i %u %x %X %p %s %c %%, with l/ll/z, width, zero padding, - and #
+// (C's alternate form: "0x"/"0X" before a non-zero hexadecimal value, counted in the width).
 // (bare_printf, which writes to the console, lives with the console.)
 #include <bare/bare.h>
 
@@ -14,7 +15,9 @@ struct Out {
     }
 };
 
-void put_num(Out& o, uint64_t v, unsigned base, bool upper, int width, char pad, bool neg) {
+// `prefix` is the sign or the alternate form's "0x": before zero padding, after spaces.
+void put_num(Out& o, uint64_t v, unsigned base, bool upper, int width, char pad,
+             const char* prefix) {
     char tmp[24];
     int n = 0;
     const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -22,11 +25,15 @@ void put_num(Out& o, uint64_t v, unsigned base, bool upper, int width, char pad,
         tmp[n++] = digits[v % base];
         v /= base;
     } while (v);
-    const int total = n + (neg ? 1 : 0);
-    if (neg && pad == '0') o.put('-');
+    const int total = n + static_cast<int>(strlen(prefix));
+    if (pad == '0')
+        for (const char* p = prefix; *p; ++p)
+            o.put(*p);
     for (int i = total; i < width; ++i)
         o.put(pad);
-    if (neg && pad != '0') o.put('-');
+    if (pad != '0')
+        for (const char* p = prefix; *p; ++p)
+            o.put(*p);
     while (n)
         o.put(tmp[--n]);
 }
@@ -43,10 +50,14 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
         ++fmt;
         char pad = ' ';
         int width = 0;
-        bool left = false;
-        if (*fmt == '-') {
-            left = true;
-            ++fmt;
+        bool left = false, alt = false;
+        for (;; ++fmt) {
+            if (*fmt == '-')
+                left = true;
+            else if (*fmt == '#')
+                alt = true;
+            else
+                break;
         }
         if (*fmt == '0' && !left) {
             pad = '0';
@@ -67,22 +78,25 @@ extern "C" int bare_vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap
         case 'd':
         case 'i': {
             const int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
-            put_num(o, v < 0 ? 0 - uint64_t(v) : uint64_t(v), 10, false, width, pad, v < 0);
+            put_num(o, v < 0 ? 0 - uint64_t(v) : uint64_t(v), 10, false, width, pad,
+                    v < 0 ? "-" : "");
             break;
         }
         case 'u':
             put_num(o, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, false, width, pad,
-                    false);
+                    "");
             break;
         case 'x':
-        case 'X':
-            put_num(o, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, *fmt == 'X', width,
-                    pad, false);
+        case 'X': {
+            const uint64_t v = longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
+            const char* prefix = !alt || v == 0 ? "" : *fmt == 'X' ? "0X" : "0x";
+            put_num(o, v, 16, *fmt == 'X', width, pad, prefix);
             break;
+        }
         case 'p':
             o.put('0');
             o.put('x');
-            put_num(o, reinterpret_cast<uint64_t>(va_arg(ap, void*)), 16, false, width, pad, false);
+            put_num(o, reinterpret_cast<uint64_t>(va_arg(ap, void*)), 16, false, width, pad, "");
             break;
         case 's': {
             const char* s = va_arg(ap, const char*);
