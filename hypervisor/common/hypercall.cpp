@@ -326,6 +326,9 @@ Status hyp_test(Vcpu* v, GuestRegs*, const uint64_t* a) {
         return arch::cpu_id();
     case HYP_TEST_vcpu_migrations:
         return v->sched.migrations;
+    case HYP_TEST_debug_dump:
+        debug_dump();
+        return 0;
     default:
         return arch_test_op(v, a[0], a[1]);
     }

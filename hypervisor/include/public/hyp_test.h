@@ -18,5 +18,8 @@
 #define HYP_TEST_current_pcpu 2
 /* Returns the calling vCPU's migration count (scheduler statistics). */
 #define HYP_TEST_vcpu_migrations 3
+/* Logs every pCPU's and vCPU's scheduler, timer and vGIC state on the hypervisor console
+ * (what debug_dump_ms= prints), for a test that finds a vCPU stuck. */
+#define HYP_TEST_debug_dump 4
 
 #endif

@@ -1,6 +1,7 @@
 // FP/SIMD state survives vCPU switches: several vCPUs fill the 32 vector registers with
 // their own pattern, give their pCPU away many times, and check every register. Only when
 // the CPU has FP/SIMD (ID_AA64PFR0_EL1.FP); armsim does not model it yet.
+#include "../../../hypervisor/include/public/hyp_test.h"
 #include "../../../hypervisor/include/public/sched.h"
 #include "suites.h"
 
@@ -55,12 +56,17 @@ void suites::fpsimd(unsigned vcpus) {
         return;
     }
     for (unsigned c = 1; c < vcpus; ++c)
-        cpu_on(c, worker);
+        if (const int64_t r = cpu_on(c, worker)) printf("fpsimd: CPU_ON of vCPU %u: %ld\n", c, r);
     worker(0);
     const uint64_t end = counter() + 20 * counter_hz(); // QEMU on a busy host
     for (unsigned c = 1; c < vcpus; ++c)
         while (!g_done[c] && counter() < end)
             hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+    for (unsigned c = 0; c < vcpus; ++c)
+        if (!g_done[c]) {
+            hypercall(__HYPERVISOR_hyp_test, HYP_TEST_debug_dump); // with test hooks
+            break;
+        }
     for (unsigned c = 0; c < vcpus; ++c) {
         char name[32];
         bare_snprintf(name, sizeof name, "fpsimd.vcpu%u", c);

@@ -2,6 +2,7 @@
 // over and over; half of them wait in WFI (descheduled: the hypervisor's EL2 timer must wake
 // them), half spin (preempted by other vCPUs). Each interrupt must come once, never before
 // CVAL, and none may be lost.
+#include "../../../hypervisor/include/public/hyp_test.h"
 #include "../../../hypervisor/include/public/sched.h"
 #include "suites.h"
 
@@ -44,15 +45,18 @@ void worker(unsigned cpu) {
             bool told = false;
             while (g_fired[cpu] < want) {
                 if (!told && counter() > g_cval[cpu] + counter_hz() / 50) {
-                    told = true;
                     uint64_t ctl, cval;
                     asm volatile("mrs %0, cntv_ctl_el0\n mrs %1, cntv_cval_el0"
                                  : "=r"(ctl), "=r"(cval));
-                    printf("vtimer: vCPU %u still waiting 20 ms after its deadline: ctl %#lx cval "
-                           "%#lx now %#lx ISPENDR0 %#x "
+                    // The interrupt may have come while we read: only a real wait is news.
+                    if (g_fired[cpu] >= want) break;
+                    told = true;
+                    printf("vtimer: vCPU %u still waiting 20 ms after its deadline: round %u "
+                           "fired %u cval %#lx (hw %#lx) ctl %#lx now %#lx ISPENDR0 %#x "
                            "ISACTIVER0 %#x ISENABLER0 %#x HPPIR %#x RPR %#x DAIF %#lx\n",
-                           cpu, ctl, cval, counter(), gicd_read(0x200), gicd_read(0x300),
-                           gicd_read(0x100), gicc_read(0x18), gicc_read(0x14), [] {
+                           cpu, i, g_fired[cpu], g_cval[cpu], cval, ctl, counter(),
+                           gicd_read(0x200), gicd_read(0x300), gicd_read(0x100), gicc_read(0x18),
+                           gicc_read(0x14), [] {
                                uint64_t d;
                                asm volatile("mrs %0, daif" : "=r"(d));
                                return d;
@@ -80,6 +84,13 @@ void suites::vtimer(unsigned vcpus) {
     for (unsigned c = 1; c < vcpus; ++c)
         while (!g_done[c] && counter() < end)
             hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+    for (unsigned c = 0; c < vcpus; ++c)
+        if (!g_done[c]) {
+            // The hypervisor's view of the stuck vCPU (its scheduler, timer and vGIC state),
+            // when it has test hooks.
+            hypercall(__HYPERVISOR_hyp_test, HYP_TEST_debug_dump);
+            break;
+        }
     for (unsigned c = 0; c < vcpus; ++c) {
         char name[48];
         bare_snprintf(name, sizeof name, "vtimer.vcpu%u_%s", c, c % 2 ? "spinning" : "wfi");
