@@ -25,7 +25,7 @@ set(CMAKE_CXX_FLAGS_INIT
     "${ARMSIM_IMAGE_FLAGS} -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")
 set(CMAKE_ASM_FLAGS_INIT "${ARMSIM_IMAGE_FLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-nostdlib -nostartfiles -static -no-pie -Wl,--build-id=none -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noexecstack")
+    "-nostdlib -nostartfiles -static -no-pie -Wl,--build-id=none -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noexecstack -Wl,--fatal-warnings")
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
