@@ -9,6 +9,7 @@ namespace {
 struct Queue {
     ListNode head;
     SpinLock lock;
+    uint64_t postponed = 0; // what timers_guest_entry programmed instead of an overdue head
 };
 Queue g_queues[kMaxPcpus];
 
@@ -20,13 +21,18 @@ Timer* first(Queue& q) {
 // reprograms itself when it runs its queue.
 void reprogram(unsigned cpu, Queue& q) {
     Timer* t = first(q);
-    if (cpu == arch::cpu_id()) arch::timer_program(t ? t->deadline : 0);
+    if (cpu == arch::cpu_id()) {
+        arch::timer_program(t ? t->deadline : 0);
+        q.postponed = 0;
+    }
 }
 } // namespace
 
 void timers_init() {
-    for (auto& q : g_queues)
+    for (auto& q : g_queues) {
         q.head.prev = q.head.next = &q.head;
+        q.postponed = 0;
+    }
 }
 
 void timer_init(Timer* t, void (*fn)(void*), void* data) {
@@ -69,6 +75,24 @@ void timer_set(Timer* t, uint64_t deadline, unsigned cpu) {
         if (head_changed) reprogram(cpu, q);
     }
     if (head_changed && cpu != arch::cpu_id()) arch::kick_cpu(cpu);
+}
+
+void timers_guest_entry(unsigned cpu) {
+    // A floor under the next expiry, like the 100 us minimum Xen's credit scheduler keeps
+    // under any slice it arms (CSCHED_MIN_TIMER) and the minimum delta Linux's clockevents
+    // keep under any event they program (min_delta_ns): a deadline already past is
+    // programmed that far ahead instead of firing at once.
+    // Once only: a guest that traps again before the postponed deadline (a yield loop, a
+    // poll) must not push it further each time, or the timer would never fire.
+    Queue& q = g_queues[cpu];
+    LockGuard g(q.lock);
+    Timer* t = first(q);
+    if (!t || q.postponed) return;
+    const uint64_t earliest = arch::now() + kMinGuestRunUs * arch::counter_hz() / 1000000;
+    if (t->deadline < earliest) {
+        arch::timer_program(earliest);
+        q.postponed = earliest;
+    }
 }
 
 uint64_t timers_next(unsigned cpu) {

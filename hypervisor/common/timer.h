@@ -28,6 +28,14 @@ void timer_stop(Timer* t);
 bool timer_active(const Timer* t);
 // Runs the expired timers of `cpu` and programs its hardware timer for the next one.
 void timers_run(unsigned cpu);
+// Called on the way into a guest, with nothing left to do in the hypervisor: keeps the
+// hardware timer of `cpu` from firing within kMinGuestRunUs of now, so the guest runs at
+// least that long however overdue the next timer is (it runs, that much late, on the next
+// exit). Without it a pCPU whose exit path takes longer than its timers' periods (a slow
+// lock under QEMU on a loaded host) re-enters the guest with a timer already due, takes
+// the interrupt before the guest's first instruction, and the guest never runs again.
+void timers_guest_entry(unsigned cpu);
+inline constexpr uint64_t kMinGuestRunUs = 100;
 // Earliest deadline on `cpu` (0 when none).
 uint64_t timers_next(unsigned cpu);
 void timers_init();

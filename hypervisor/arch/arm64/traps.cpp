@@ -253,7 +253,10 @@ void prepare_entry() {
         do_softirqs();
         if (p.current->is_idle) enter_idle();
         vgic::flush(p.current);
-        if (!softirq_pending(p.id)) return;
+        if (!softirq_pending(p.id)) {
+            timers_guest_entry(p.id);
+            return;
+        }
         vgic::fold(p.current);
     }
 }
@@ -264,7 +267,10 @@ void idle_loop() {
         do_softirqs();
         if (!p.current->is_idle) {
             vgic::flush(p.current);
-            if (!softirq_pending(p.id)) guest_exit(p.frame);
+            if (!softirq_pending(p.id)) {
+                timers_guest_entry(p.id);
+                guest_exit(p.frame);
+            }
             vgic::fold(p.current);
             continue;
         }

@@ -165,3 +165,49 @@ TEST_F(SchedTest, APcpuIsDoneWithAVcpuBeforeItPublishesTheSave) {
     EXPECT_EQ(fake::state().descheduled_ctx_cpu[0], 0);
     EXPECT_FALSE(sched::context_live(v));
 }
+
+TEST_F(SchedTest, AGuestEnteredWithATimerOverdueStillRunsBeforeItFires) {
+    // On QEMU on a loaded host, pCPU 0's way out of the hypervisor (the scheduler lock,
+    // contended) took longer than a slice: the slice timer was already due when it entered
+    // the guest, the interrupt came before the guest's first instruction, and its vCPU made
+    // no progress for 20 s.
+    Domain* d = runnable_domain(1);
+    fake::state().cpu = 0;
+    raise_softirq(0, kSoftirqSchedule);
+    do_softirqs();
+    ASSERT_EQ(pcpu(0).current, &d->vcpus[0]);
+    const uint64_t slice_end = fake::state().timer_deadline[0];
+    ASSERT_NE(slice_end, 0u);
+    fake::state().now = slice_end + 3 * sched::config().tslice_ticks; // a slow exit path
+    timers_guest_entry(0);
+    const uint64_t min_run = kMinGuestRunUs * arch::counter_hz() / 1000000;
+    EXPECT_GE(fake::state().timer_deadline[0], fake::state().now + min_run);
+    // Once: a guest that traps again and again (a yield loop) does not push it further.
+    const uint64_t postponed = fake::state().timer_deadline[0];
+    fake::state().now += min_run / 2;
+    timers_guest_entry(0);
+    EXPECT_EQ(fake::state().timer_deadline[0], postponed);
+    // It is only postponed: once the guest has had its time, the slice ends.
+    fake::state().now = fake::state().timer_deadline[0];
+    timers_run(0);
+    EXPECT_TRUE(softirq_pending(0));
+    // And the next overdue timer gets the same floor again.
+    do_softirqs();
+    fake::state().now = fake::state().timer_deadline[0] + 1;
+    timers_guest_entry(0);
+    EXPECT_GE(fake::state().timer_deadline[0], fake::state().now + min_run);
+}
+
+TEST_F(SchedTest, GuestEntryLeavesATimerDueLaterAlone) {
+    fake::state().cpu = 0;
+    const uint64_t min_run = kMinGuestRunUs * arch::counter_hz() / 1000000;
+    Timer t;
+    timer_init(
+        &t, [](void*) {}, nullptr);
+    const uint64_t due = fake::state().now + 2 * min_run;
+    timer_set(&t, due, 0);
+    ASSERT_EQ(fake::state().timer_deadline[0], due);
+    timers_guest_entry(0);
+    EXPECT_EQ(fake::state().timer_deadline[0], due);
+    timer_stop(&t);
+}
