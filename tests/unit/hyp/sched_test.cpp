@@ -16,6 +16,15 @@ protected:
         domain::unpause(d);
         return d;
     }
+    // A one-vCPU domain whose vCPU pCPU 0 has switched to (through the schedule softirq,
+    // as after a wake-up); nullptr when it did not.
+    Vcpu* running_on_pcpu0() {
+        Domain* d = runnable_domain(1);
+        fake::state().cpu = 0;
+        raise_softirq(0, kSoftirqSchedule);
+        do_softirqs();
+        return pcpu(0).current == &d->vcpus[0] ? &d->vcpus[0] : nullptr;
+    }
     // Runs pCPUs [0, ncpus) side by side for `slices` time slices, counting who ran; the
     // credit accounting runs every period (three slices), as pCPU 0's timer does.
     void run(unsigned ncpus, unsigned slices, std::map<Vcpu*, unsigned>& ran) {
@@ -129,12 +138,8 @@ TEST_F(SchedTest, PreemptionWakesAnIdlePcpuForTheWaitingVcpu) {
 }
 
 TEST_F(SchedTest, ADescheduledVcpuStaysLiveUntilItsPcpuSavedIt) {
-    Domain* d = runnable_domain(1);
-    Vcpu* v = &d->vcpus[0];
-    fake::state().cpu = 0;
-    raise_softirq(0, kSoftirqSchedule);
-    do_softirqs();
-    ASSERT_EQ(pcpu(0).current, v);
+    Vcpu* v = running_on_pcpu0();
+    ASSERT_NE(v, nullptr);
     EXPECT_EQ(v->sched.ctx_cpu, 0);
     // CPU_OFF: the scheduler picks the idle vCPU, but until the context switch saved v's
     // registers, nobody may load or rewrite them (CPU_ON, stealing, setvcpucontext).
@@ -149,12 +154,8 @@ TEST_F(SchedTest, ADescheduledVcpuStaysLiveUntilItsPcpuSavedIt) {
 }
 
 TEST_F(SchedTest, APcpuIsDoneWithAVcpuBeforeItPublishesTheSave) {
-    Domain* d = runnable_domain(1);
-    Vcpu* v = &d->vcpus[0];
-    fake::state().cpu = 0;
-    raise_softirq(0, kSoftirqSchedule);
-    do_softirqs();
-    ASSERT_EQ(pcpu(0).current, v);
+    Vcpu* v = running_on_pcpu0();
+    ASSERT_NE(v, nullptr);
     domain::vcpu_block(v);
     do_softirqs(); // the context switch away from v
     ASSERT_TRUE(pcpu(0).current->is_idle);
@@ -171,11 +172,7 @@ TEST_F(SchedTest, AGuestEnteredWithATimerOverdueStillRunsBeforeItFires) {
     // contended) took longer than a slice: the slice timer was already due when it entered
     // the guest, the interrupt came before the guest's first instruction, and its vCPU made
     // no progress for 20 s.
-    Domain* d = runnable_domain(1);
-    fake::state().cpu = 0;
-    raise_softirq(0, kSoftirqSchedule);
-    do_softirqs();
-    ASSERT_EQ(pcpu(0).current, &d->vcpus[0]);
+    ASSERT_NE(running_on_pcpu0(), nullptr);
     const uint64_t slice_end = fake::state().timer_deadline[0];
     ASSERT_NE(slice_end, 0u);
     fake::state().now = slice_end + 3 * sched::config().tslice_ticks; // a slow exit path
