@@ -2,6 +2,7 @@
 #include "timer.h"
 
 #include "arch.h"
+#include "percpu.h"
 
 namespace hyp {
 
@@ -21,8 +22,8 @@ Timer* first(Queue& q) {
     return q.head.next == &q.head ? nullptr : HYP_CONTAINER_OF(q.head.next, Timer, node);
 }
 
-// Programs the hardware timer when `cpu` is this pCPU; a remote pCPU is kicked and
-// reprograms itself when it runs its queue.
+// Programs the hardware timer when `cpu` is this pCPU; a remote pCPU gets a timer softirq
+// (timer_set) and reprograms itself when it runs its queue.
 void reprogram(unsigned cpu, Queue& q) {
     Timer* t = first(q);
     if (cpu == arch::cpu_id()) {
@@ -80,7 +81,9 @@ void timer_set(Timer* t, uint64_t deadline, unsigned cpu) {
         head_changed = first(q) == t;
         if (head_changed) reprogram(cpu, q);
     }
-    if (head_changed && cpu != arch::cpu_id()) arch::kick_cpu(cpu);
+    // Only a pCPU programs its own hardware timer: a new earliest deadline on another one
+    // is a timer softirq there (run its queue, reprogram), not just a kick.
+    if (head_changed && cpu != arch::cpu_id()) raise_softirq(cpu, kSoftirqTimer);
 }
 
 void timers_guest_entry(unsigned cpu) {

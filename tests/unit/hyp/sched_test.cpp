@@ -208,3 +208,17 @@ TEST_F(SchedTest, GuestEntryLeavesATimerDueLaterAlone) {
     EXPECT_EQ(fake::state().timer_deadline[0], due);
     timer_stop(&t);
 }
+
+TEST_F(SchedTest, ATimerArmedForAnotherPcpuMakesItReprogram) {
+    // Only a pCPU programs its own hardware timer: pCPU 1 must run its queue (a timer
+    // softirq), or a deadline earlier than what it programmed would fire late.
+    fake::state().cpu = 0;
+    Timer t;
+    timer_init(
+        &t, [](void*) {}, nullptr);
+    pcpu(1).softirqs = 0;
+    timer_set(&t, fake::state().now + 1, 1);
+    EXPECT_TRUE(pcpu(1).softirqs & kSoftirqTimer);
+    EXPECT_EQ(fake::state().timer_deadline[0], 0u); // pCPU 0 did not program it as its own
+    timer_stop(&t);
+}
