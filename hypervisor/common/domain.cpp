@@ -64,9 +64,15 @@ void release_page(Hpa pa, P2mType type, void* ctx) {
 
 namespace domain {
 
+// Everything this file keeps back to its boot state (host tests boot many times in one
+// process: domain IDs start at 1 again).
 void init() {
     for (auto& d : g_domains)
         d.state = DomainState::Free;
+    g_next_domid = 1;
+    for (auto& w : g_vmids)
+        w = 0;
+    g_nr_dying = 0;
 }
 
 Domain* lookup_any(uint16_t domid) {
