@@ -292,6 +292,16 @@ Status grant_access(Domain* d, uint32_t ref, uint16_t to, uint64_t gfn, bool rea
     return 0;
 }
 
+// The domain a setup_table or query_size names: the caller itself, or any domain when the
+// caller is privileged. nullptr with `status` saying why otherwise.
+Domain* named_domain(Domain* d, domid_t dom, int16_t& status) {
+    Domain* t = dom == DOMID_SELF ? d : domain::lookup(dom);
+    status = !t                         ? GNTST_bad_domain
+             : t != d && !d->privileged ? GNTST_permission_denied
+                                        : GNTST_okay;
+    return status == GNTST_okay ? t : nullptr;
+}
+
 Status op(Vcpu* v, unsigned cmd, uint64_t uop, uint32_t count) {
     Domain* d = v->domain;
     switch (cmd) {
@@ -308,15 +318,10 @@ Status op(Vcpu* v, unsigned cmd, uint64_t uop, uint32_t count) {
         if (count != 1) return -XEN_EINVAL;
         gnttab_setup_table_t op;
         if (copy_from_guest(v, &op, uop, sizeof op)) return -XEN_EFAULT;
-        Domain* t = op.dom == DOMID_SELF ? d : domain::lookup(op.dom);
-        if (!t) {
-            op.status = GNTST_bad_domain;
-        } else if (t != d && !d->privileged) {
-            op.status = GNTST_permission_denied;
-        } else if (op.nr_frames > t->gnttab.max_frames) {
+        Domain* t = named_domain(d, op.dom, op.status);
+        if (t && op.nr_frames > t->gnttab.max_frames) {
             op.status = GNTST_general_error;
-        } else {
-            op.status = GNTST_okay;
+        } else if (t) {
             for (uint32_t i = 0; i < op.nr_frames && op.status == GNTST_okay; ++i) {
                 // Frames not yet mapped go to their slot of the region the DT advertises.
                 uint64_t gfn = t->gnttab.frame_gfn[i];
@@ -336,15 +341,9 @@ Status op(Vcpu* v, unsigned cmd, uint64_t uop, uint32_t count) {
         if (count != 1) return -XEN_EINVAL;
         gnttab_query_size_t op;
         if (copy_from_guest(v, &op, uop, sizeof op)) return -XEN_EFAULT;
-        Domain* t = op.dom == DOMID_SELF ? d : domain::lookup(op.dom);
-        if (!t) {
-            op.status = GNTST_bad_domain;
-        } else if (t != d && !d->privileged) {
-            op.status = GNTST_permission_denied;
-        } else {
+        if (Domain* t = named_domain(d, op.dom, op.status)) {
             op.nr_frames = t->gnttab.nr_frames;
             op.max_nr_frames = t->gnttab.max_frames;
-            op.status = GNTST_okay;
         }
         return copy_to_guest(v, uop, &op, sizeof op) ? -XEN_EFAULT : 0;
     }

@@ -73,7 +73,7 @@ uint64_t Pmu::source(unsigned idx) const {
     case CPU_CYCLES:
         return core_.cycles_;
     default:
-        return 0; // SW_INCR and unimplemented events: nothing counts them here
+        return 0; // SW_INCR counts in PMSWINC_EL0 writes; events PMCEID0 does not list never count
     }
 }
 

@@ -151,3 +151,23 @@ TEST_F(GrantTest, SetupTableMapsFramesInTheGrantRegion) {
     st.nr_frames = 1000;
     EXPECT_EQ(call(&b->vcpus[0], GNTTABOP_setup_table, st).status, GNTST_general_error);
 }
+
+TEST_F(GrantTest, QuerySizeNamesItselfOrAnyDomainOnlyWhenPrivileged) {
+    gnttab_query_size_t q = {DOMID_SELF, 0, 0, -1};
+    q = call(&a->vcpus[0], GNTTABOP_query_size, q);
+    EXPECT_EQ(q.status, GNTST_okay);
+    EXPECT_EQ(q.nr_frames, a->gnttab.nr_frames);
+    EXPECT_EQ(q.max_nr_frames, a->gnttab.max_frames);
+    q = {b->id, 0, 0, -1};
+    EXPECT_EQ(call(&a->vcpus[0], GNTTABOP_query_size, q).status, GNTST_permission_denied);
+    q = {DOMID_FIRST_RESERVED - 1, 0, 0, -1};
+    EXPECT_EQ(call(&a->vcpus[0], GNTTABOP_query_size, q).status, GNTST_bad_domain);
+    a->privileged = true;
+    q = call(&a->vcpus[0], GNTTABOP_query_size, gnttab_query_size_t{b->id, 0, 0, -1});
+    EXPECT_EQ(q.status, GNTST_okay);
+    EXPECT_EQ(q.max_nr_frames, b->gnttab.max_frames);
+    // setup_table resolves its domain the same way.
+    gnttab_setup_table_t s = {b->id, 1, -1, 0};
+    a->privileged = false;
+    EXPECT_EQ(call(&a->vcpus[0], GNTTABOP_setup_table, s).status, GNTST_permission_denied);
+}
